@@ -1,0 +1,37 @@
+/**
+ * The seed prototype spelled its flags in snake_case (`--total_requests`); llmload's own are
+ * kebab-case. Both must work, so flag names are normalised before parsing: underscores in the name
+ * part of a `--long-flag` (never in its value) become dashes.
+ */
+export function normalizeFlagSpelling(argv: readonly string[]): string[] {
+  let afterDoubleDash = false;
+  return argv.map((arg) => {
+    if (afterDoubleDash || !arg.startsWith('--')) return arg;
+    if (arg === '--') {
+      afterDoubleDash = true;
+      return arg;
+    }
+    const eq = arg.indexOf('=');
+    const name = eq === -1 ? arg : arg.slice(0, eq);
+    const rest = eq === -1 ? '' : arg.slice(eq);
+    return name.replace(/_/g, '-') + rest;
+  });
+}
+
+/** A flag's string value as a number, or a problem message naming the flag. */
+export function parseNumberFlag(
+  flag: string,
+  raw: string | undefined,
+  problems: { field: string; message: string }[],
+  options: { allowInfinity?: boolean } = {},
+): number | undefined {
+  if (raw === undefined) return undefined;
+  const t = raw.trim().toLowerCase();
+  if (options.allowInfinity && (t === 'inf' || t === 'infinity')) return Infinity;
+  const v = t === '' ? NaN : Number(t);
+  if (!Number.isFinite(v)) {
+    problems.push({ field: flag, message: `"${raw}" is not a number${options.allowInfinity ? ' (or inf)' : ''}` });
+    return undefined;
+  }
+  return v;
+}

@@ -1,0 +1,85 @@
+/**
+ * Reading the JSON payload of one streamed event or line, shared by every protocol: parse it once,
+ * recognise the error objects servers send mid-stream, read token counts, and cut bad data down to an
+ * excerpt that is safe to store in a request record.
+ */
+import type { ParsedStream } from './protocol.js';
+
+/** A JSON object as parsed from the wire: nothing about its fields is trusted yet. */
+export type JsonObject = Record<string, unknown>;
+
+/** Longest excerpt of server data kept in an error message (thousands of failed requests each keep one). */
+const EXCERPT_MAX_CHARS = 200;
+
+/** True for a plain JSON object (not null, not an array). */
+export function isJsonObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Parse `text` as JSON; undefined when it is not valid JSON or not an object. */
+export function parseJsonObject(text: string): JsonObject | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  return isJsonObject(value) ? value : undefined;
+}
+
+/** Length of `value` when it is a string, else 0: how generated-text fields are counted. */
+export function textLength(value: unknown): number {
+  return typeof value === 'string' ? value.length : 0;
+}
+
+/** `text` cut to at most about 200 characters, marked with an ellipsis when cut. */
+export function excerpt(text: string): string {
+  if (text.length <= EXCERPT_MAX_CHARS) return text;
+  let end = EXCERPT_MAX_CHARS;
+  // Do not leave half a surrogate pair behind: it would not survive a round trip through UTF-8.
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end -= 1;
+  return `${text.slice(0, end)}…`;
+}
+
+/**
+ * The message of an error object sent in place of a normal event, or undefined when `obj` is not one.
+ * The shapes seen in the wild: OpenAI and recent vLLM/SGLang `{"error": {"message": ...}}`; older vLLM
+ * `{"object": "error", "message": ...}`; TGI `{"error": "...", "error_type": ...}`; Ollama `{"error": "..."}`.
+ */
+export function serverErrorMessage(obj: JsonObject): string | undefined {
+  const error = obj.error;
+  if (typeof error === 'string') return excerpt(error);
+  if (isJsonObject(error)) {
+    return excerpt(typeof error.message === 'string' ? error.message : JSON.stringify(error));
+  }
+  if (obj.object === 'error') {
+    return excerpt(typeof obj.message === 'string' ? obj.message : JSON.stringify(obj));
+  }
+  return undefined;
+}
+
+/**
+ * Token counts from a server's usage report; undefined when it holds neither count. Only finite,
+ * non-negative numbers are believed: anything else is a server bug we should not average into results.
+ */
+export function readUsage(promptTokens: unknown, completionTokens: unknown): ParsedStream['usage'] {
+  const usage: NonNullable<ParsedStream['usage']> = {};
+  if (isCount(promptTokens)) usage.promptTokens = promptTokens;
+  if (isCount(completionTokens)) usage.completionTokens = completionTokens;
+  return usage.promptTokens === undefined && usage.completionTokens === undefined ? undefined : usage;
+}
+
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0;
+}
+
+/** A `malformed_chunk` error quoting the bad data. */
+export function malformedChunk(data: string, why: string): NonNullable<ParsedStream['error']> {
+  return { kind: 'malformed_chunk', message: `${why}: ${excerpt(data)}` };
+}
+
+/** An empty result, to be filled in as events are read. */
+export function emptyParsedStream(): ParsedStream {
+  return { contentTimesMs: [], outputChars: 0, finished: false };
+}

@@ -1,0 +1,79 @@
+/**
+ * vLLM's legacy demo server (`python -m vllm.entrypoints.api_server`), `POST /generate`. It streams
+ * JSON objects `{"text": ["<prompt + all output so far>"]}`, one per engine step, each ended by "\n"
+ * (older releases: by a NUL byte, which the line splitter also accepts). There is no usage report and
+ * no end marker: the body simply ends.
+ */
+import type { GenerationRequest, ParsedStream, ProtocolClient, TimedChunk } from './protocol.js';
+import { NDJSON_ACCEPT, parseNdjsonLines } from './ndjson-lines.js';
+import { emptyParsedStream, excerpt, malformedChunk, parseJsonObject, serverErrorMessage } from './stream-json.js';
+
+/**
+ * Parse a `/generate` body.
+ *
+ * Content: each object repeats the whole text, prompt included, so an object is content when its text
+ * is longer than the previous one's. The first object is always content: the server sends one only
+ * after an engine step that produced a token. Its own share of output text cannot be told apart from
+ * the prompt (parseStream is not given the prompt), so `outputChars` counts the growth after the first
+ * object and falls short of the truth by the first step's text, typically one token.
+ *
+ * End of stream: with no end marker, a body that ends after a complete object is finished; one that
+ * ends inside an object, or before any, is `truncated_stream`.
+ */
+function parseGenerateStream(chunks: readonly TimedChunk[]): ParsedStream {
+  const { lines, lastUnterminated } = parseNdjsonLines(chunks);
+  const out = emptyParsedStream();
+  let previousLength = -1;
+
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const obj = parseJsonObject(line.text);
+    if (obj === undefined) {
+      // A last line with no terminator that does not parse was cut off in transit, not malformed.
+      out.error =
+        lastUnterminated && i === lines.length - 1
+          ? { kind: 'truncated_stream', message: `body ended inside an object: ${excerpt(line.text)}` }
+          : malformedChunk(line.text, 'line is not a JSON object');
+      return out;
+    }
+    const serverError = serverErrorMessage(obj);
+    if (serverError !== undefined) {
+      out.error = { kind: 'server_error_event', message: serverError };
+      return out;
+    }
+    // One output was asked for (no `n`), so only the first entry is read.
+    const texts = obj.text;
+    const text: unknown = Array.isArray(texts) ? texts[0] : undefined;
+    if (typeof text !== 'string') {
+      out.error = malformedChunk(line.text, 'object has no "text" array of strings');
+      return out;
+    }
+    if (previousLength === -1) {
+      out.contentTimesMs.push(line.atMs);
+    } else if (text.length > previousLength) {
+      out.contentTimesMs.push(line.atMs);
+      out.outputChars += text.length - previousLength;
+    }
+    previousLength = text.length;
+  }
+
+  if (previousLength === -1) {
+    out.error = { kind: 'truncated_stream', message: 'body ended before any object' };
+    return out;
+  }
+  out.finished = true;
+  return out;
+}
+
+/** Client for vLLM's legacy `POST /generate`; content is an object whose text grew. */
+export const vllmGenerateClient: ProtocolClient = {
+  kind: 'vllm-generate',
+  accept: NDJSON_ACCEPT,
+  buildBody(req: GenerationRequest): string {
+    // No `model`: the server passes every field but prompt and stream to SamplingParams(**fields),
+    // which rejects unknown keywords, so sending one fails the request. The server serves one model.
+    // JSON.stringify leaves out an undefined max_tokens (the server's default is then 16 tokens).
+    return JSON.stringify({ prompt: req.prompt, stream: true, max_tokens: req.maxTokens });
+  },
+  parseStream: parseGenerateStream,
+};

@@ -1,0 +1,22 @@
+import { ConfigError, type ConfigProblem } from '../errors.js';
+import { RUN_DEFAULTS, runConfigSchema, type RunConfig } from './run-config.js';
+
+/**
+ * Validate a partial configuration (defaults filled in) and return it typed, or throw a ConfigError
+ * listing every problem at once. `fieldNames` maps config fields to the names the user typed
+ * (the CLI passes flag names) so each message names what the user can fix.
+ */
+export function parseRunConfig(input: Record<string, unknown>, fieldNames: Record<string, string> = {}): RunConfig {
+  const withDefaults = { ...RUN_DEFAULTS, ...dropUndefined(input) };
+  const result = runConfigSchema.safeParse(withDefaults);
+  if (result.success) return result.data;
+  const problems: ConfigProblem[] = result.error.issues.map((issue) => {
+    const key = String(issue.path[0] ?? '');
+    return { field: fieldNames[key] ?? (key || '(config)'), message: issue.message };
+  });
+  throw new ConfigError(problems);
+}
+
+function dropUndefined(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}

@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { API_KINDS } from '../clients/protocol.js';
+
+/**
+ * The resolved configuration of one `llmload run`. The CLI and the library both validate through this
+ * schema, so a problem is reported the same way whichever door it came in by. Defaults are the seed
+ * prototype's, so its users' scripts keep their meaning.
+ */
+export const runConfigSchema = z.object({
+  /** Full URL of the generation endpoint; absent means "start the built-in simulator". */
+  endpoint: z
+    .url({ protocol: /^https?$/, error: 'must be a full http:// or https:// URL, e.g. http://localhost:8000/v1/completions' })
+    .optional(),
+  /** Protocol; inferred from the endpoint's path when absent. */
+  api: z.enum(API_KINDS).optional(),
+  /** Model name; default: the first model GET /v1/models lists. */
+  model: z.string().min(1).optional(),
+  /** Poisson arrival rate, requests per second (Infinity: all at once, limited by the concurrency cap). */
+  ratePerSec: z.number().positive({ error: 'must be a number > 0 (or inf)' }),
+  totalRequests: z.number().int().positive({ error: 'must be a whole number >= 1' }),
+  /** Arrivals stop after this many seconds, or after totalRequests, whichever comes first. */
+  durationSec: z.number().positive().finite().optional(),
+  /** Mean prompt word count (Poisson). */
+  wordLambda: z.number().nonnegative().max(1_000_000).finite(),
+  maxConcurrency: z.number().int().positive({ error: 'must be a whole number >= 1' }).max(100_000),
+  /** Output tokens asked for; absent lets the server decide. */
+  maxTokens: z.number().int().positive().optional(),
+  seed: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+  requestTimeoutSec: z.number().positive().finite(),
+  /** After Ctrl-C, how long in-flight requests may finish before they are cut. */
+  graceSec: z.number().nonnegative().finite(),
+  label: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/, { error: 'use 1-64 letters, digits, dot, dash or underscore (it names a folder)' })
+    .optional(),
+  /** Open connections before the timed run (one per concurrency slot), so TTFT excludes the TCP handshake. */
+  warmup: z.boolean(),
+});
+export type RunConfig = z.infer<typeof runConfigSchema>;
+export type RunConfigInput = z.input<typeof runConfigSchema>;
+
+/** Defaults, as the seed prototype had them (plus our own for what it lacked). */
+export const RUN_DEFAULTS = {
+  ratePerSec: 5,
+  totalRequests: 20,
+  wordLambda: 15,
+  maxConcurrency: 5,
+  requestTimeoutSec: 600,
+  graceSec: 3,
+  warmup: true,
+} as const satisfies Partial<RunConfig>;

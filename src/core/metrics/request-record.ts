@@ -1,0 +1,67 @@
+import { z } from 'zod';
+
+/**
+ * How a request can fail. A failed request is data: it is recorded with one of these kinds and the run
+ * goes on; the summary counts each kind.
+ */
+export const REQUEST_ERROR_KINDS = [
+  /** The server answered with a non-2xx status. */
+  'http_status',
+  /** The connection could not be opened (refused, DNS, unreachable). */
+  'connect_failed',
+  /** The connection was reset or closed by the server before the response ended. */
+  'connection_reset',
+  /** No complete response within --request-timeout. */
+  'timeout',
+  /** The body ended without the protocol's end marker. */
+  'truncated_stream',
+  /** A streamed chunk was not valid JSON. */
+  'malformed_chunk',
+  /** The stream carried an error object from the server. */
+  'server_error_event',
+  /** The response was complete and well-formed but carried no generated text. */
+  'no_content',
+  /** Cut short by the user (Ctrl-C) after the grace period. */
+  'aborted',
+  /** Anything else the HTTP client raised; the message says what. */
+  'client_error',
+] as const;
+export type RequestErrorKind = (typeof REQUEST_ERROR_KINDS)[number];
+
+/**
+ * One request, as it happened. Times are milliseconds on the run's monotonic clock, offset from the
+ * run's start (the instant the first arrival was due). This record is the source of truth: every metric
+ * and summary is derived from it, so a saved run can be re-analysed without re-running.
+ */
+export const requestRecordSchema = z.object({
+  seq: z.number().int().nonnegative(),
+  /** When the arrival process meant the request to go. */
+  intendedAtMs: z.number(),
+  /** When the scheduler actually reached it (timer lateness = readyAtMs - intendedAtMs). */
+  readyAtMs: z.number(),
+  /** When it was handed to the connection (after waiting for a concurrency slot). */
+  sentAtMs: z.number(),
+  /** When the response status and headers arrived. */
+  headersAtMs: z.number().nullable(),
+  /** Arrival of every streamed chunk that carried generated text. */
+  contentTimesMs: z.array(z.number()),
+  /** When the response ended (or failed). */
+  endAtMs: z.number(),
+  status: z.number().int().nullable(),
+  ok: z.boolean(),
+  error: z
+    .object({
+      kind: z.enum(REQUEST_ERROR_KINDS),
+      message: z.string(),
+    })
+    .nullable(),
+  promptWords: z.number().int().nonnegative(),
+  inputTokens: z.number().int().nonnegative(),
+  inputTokensSource: z.enum(['usage', 'prompt_words']),
+  outputTokens: z.number().int().nonnegative(),
+  outputTokensSource: z.enum(['usage', 'content_chunks']),
+  finishReason: z.string().nullable(),
+  /** GPU memory in MiB (peak while in flight); null until GPU telemetry fills it. */
+  gpuMemoryMb: z.number().nullable(),
+});
+export type RequestRecord = z.infer<typeof requestRecordSchema>;

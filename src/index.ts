@@ -1,0 +1,23 @@
+/**
+ * llmload's library API. The CLI is a thin shell over these; everything here takes options, a signal
+ * and hooks, and never touches process state.
+ */
+export { runBenchmark, RESULT_SCHEMA_VERSION, type RunOptions, type RunResult, type RunHooks } from './runner/run-benchmark.js';
+export { createMonotonicClock, createManualClock, type Clock, type ManualClock } from './runner/clock.js';
+export { runOpenLoop, type Dispatch, type OpenLoopOptions } from './runner/open-loop.js';
+export { runConfigSchema, RUN_DEFAULTS, type RunConfig, type RunConfigInput } from './config/run-config.js';
+export { parseRunConfig } from './config/parse-run-config.js';
+export { startSimulator, parseSimOptions, simOptionsSchema, type SimOptions, type SimulatorHandle } from './sim/index.js';
+export { PROTOCOLS, inferApiKind } from './clients/index.js';
+export { API_KINDS, type ApiKind, type ProtocolClient, type ParsedStream, type TimedChunk } from './clients/protocol.js';
+export { requestRecordSchema, REQUEST_ERROR_KINDS, type RequestRecord, type RequestErrorKind } from './core/metrics/request-record.js';
+export { deriveRequestMetrics, type RequestMetrics } from './core/metrics/derive.js';
+export { createSummaryAccumulator, summarizeRecords, type RunSummary, type DistributionSummary } from './core/metrics/summary.js';
+export { createHistogram, type Histogram } from './core/metrics/histogram.js';
+export { poissonOffsets } from './core/arrival/poisson.js';
+export { createRng, deriveSeed, type Rng } from './core/arrival/rng.js';
+export { makeWordPrompt, samplePoisson } from './core/prompts/synthetic-words.js';
+export { renderCsvHeader, renderCsvRow, CSV_COLUMNS } from './report/csv.js';
+export { renderRecordLine } from './report/jsonl.js';
+export { renderSummaryTable } from './report/summary-table.js';
+export { LlmloadError, ConfigError, type LlmloadErrorCode, type ConfigProblem } from './errors.js';

@@ -1,0 +1,88 @@
+import type { Agent } from 'undici';
+import type { GenerationRequest, ProtocolClient } from '../clients/protocol.js';
+import type { RequestRecord } from '../core/metrics/request-record.js';
+import type { Dispatch } from './open-loop.js';
+import { excerpt } from './excerpt.js';
+import { exchange } from './transport.js';
+
+export interface RequestTarget {
+  agent: Agent;
+  url: URL;
+  protocol: ProtocolClient;
+  /** Static headers (content type, accept, authorization). */
+  headers: Record<string, string>;
+  timeoutMs: number;
+}
+
+/**
+ * Send one generation request and turn what happened into a record. Never throws: every failure,
+ * from a refused connection to a malformed chunk, becomes the record's `error`.
+ */
+export async function executeRequest(
+  target: RequestTarget,
+  d: Dispatch,
+  prompt: { text: string; words: number },
+  req: GenerationRequest,
+  now: () => number,
+  signal: AbortSignal,
+): Promise<RequestRecord> {
+  const raw = await exchange({
+    agent: target.agent,
+    url: target.url,
+    method: 'POST',
+    headers: target.headers,
+    body: target.protocol.buildBody(req),
+    timeoutMs: target.timeoutMs,
+    signal,
+    now,
+  });
+  const base = {
+    seq: d.seq,
+    intendedAtMs: d.intendedAtMs,
+    readyAtMs: d.readyAtMs,
+    sentAtMs: d.sentAtMs,
+    headersAtMs: raw.headersAtMs,
+    endAtMs: raw.endAtMs,
+    status: raw.status,
+    promptWords: prompt.words,
+    gpuMemoryMb: null,
+  };
+  const fallbackTokens = {
+    inputTokens: prompt.words,
+    inputTokensSource: 'prompt_words' as const,
+    outputTokens: 0,
+    outputTokensSource: 'content_chunks' as const,
+    finishReason: null,
+  };
+
+  if (raw.status !== null && (raw.status < 200 || raw.status > 299)) {
+    const body = Buffer.concat(raw.chunks.map((c) => c.bytes)).toString('utf8');
+    return {
+      ...base,
+      ...fallbackTokens,
+      contentTimesMs: [],
+      ok: false,
+      error: { kind: 'http_status', message: `HTTP ${raw.status}${body ? `: ${excerpt(body)}` : ''}` },
+    };
+  }
+
+  // Parse whatever arrived, even from a cut stream: the tokens that came before a fault are real.
+  const parsed = target.protocol.parseStream(raw.chunks);
+  const inputTokens = parsed.usage?.promptTokens;
+  const outputTokens = parsed.usage?.completionTokens;
+  let error: RequestRecord['error'] = null;
+  if (raw.failure) error = raw.failure;
+  else if (parsed.error) error = { kind: parsed.error.kind, message: parsed.error.message };
+  else if (parsed.contentTimesMs.length === 0) error = { kind: 'no_content', message: 'the response carried no generated text' };
+  return {
+    ...base,
+    contentTimesMs: parsed.contentTimesMs,
+    ok: error === null,
+    error,
+    inputTokens: inputTokens ?? prompt.words,
+    inputTokensSource: inputTokens !== undefined ? 'usage' : 'prompt_words',
+    outputTokens: outputTokens ?? parsed.contentTimesMs.length,
+    outputTokensSource: outputTokens !== undefined ? 'usage' : 'content_chunks',
+    finishReason: parsed.finishReason ?? null,
+  };
+}

@@ -1,0 +1,187 @@
+import { Agent } from 'undici';
+import { PROTOCOLS, inferApiKind } from '../clients/index.js';
+import type { ApiKind } from '../clients/protocol.js';
+import type { RunConfig } from '../config/run-config.js';
+import { poissonOffsets } from '../core/arrival/poisson.js';
+import { createRng, deriveSeed } from '../core/arrival/rng.js';
+import type { RequestRecord } from '../core/metrics/request-record.js';
+import { createSummaryAccumulator, type RunSummary } from '../core/metrics/summary.js';
+import { makeWordPrompt } from '../core/prompts/synthetic-words.js';
+import { ConfigError } from '../errors.js';
+import { startSimulator } from '../sim/index.js';
+import type { SimOptions } from '../sim/index.js';
+import { TOOL } from '../version.js';
+import { createMonotonicClock, type Clock } from './clock.js';
+import { executeRequest } from './execute-request.js';
+import { runOpenLoop, type Dispatch } from './open-loop.js';
+import { preflight, warmConnections } from './preflight.js';
+
+/** Progress and results reach the caller through these; the library itself prints nothing. */
+export interface RunHooks {
+  /** Something the user should be told (e.g. that the built-in simulator was started). */
+  onNotice?(message: string): void;
+  /** The target is resolved and the timed run begins. */
+  onStart?(info: { endpoint: string; api: ApiKind; model: string | undefined; simulated: boolean }): void;
+  onSend?(d: Dispatch): void;
+  /** A request ended (well or not). Called in completion order. */
+  onRecord?(record: RequestRecord): void;
+}
+
+export interface RunOptions {
+  config: RunConfig;
+  /** Sent as a Bearer token; the caller reads it from the environment. Never stored in results. */
+  apiKey?: string;
+  /** Abort to stop the run as Ctrl-C does: stop sending, grace period, cut the rest, return what was gathered. */
+  signal?: AbortSignal;
+  hooks?: RunHooks;
+  clock?: Clock;
+  /** Settings for the built-in simulator, used when `config.endpoint` is absent. */
+  simulator?: Partial<SimOptions>;
+}
+
+export const RESULT_SCHEMA_VERSION = 1;
+
+export interface RunResult {
+  schemaVersion: typeof RESULT_SCHEMA_VERSION;
+  tool: { name: string; version: string };
+  /** The configuration as resolved: endpoint, api and model filled in. */
+  config: RunConfig & { endpoint: string; api: ApiKind };
+  target: { simulated: boolean; models: unknown };
+  /** Wall-clock UTC time of the run's offset 0. */
+  startedAt: string;
+  /** True when the run was stopped early (Ctrl-C or the signal). */
+  interrupted: boolean;
+  /** Requests that had arrived but never got a slot before the stop. */
+  requestsNotSent: number;
+  summary: RunSummary;
+}
+
+/**
+ * Run one open-loop benchmark: Poisson arrivals, the concurrency cap, one record per request.
+ * Failed requests are records, not exceptions; only setup failures (bad target) throw.
+ */
+export async function runBenchmark(opts: RunOptions): Promise<RunResult> {
+  const hooks = opts.hooks ?? {};
+  const clock = opts.clock ?? createMonotonicClock();
+  const signal = opts.signal ?? new AbortController().signal;
+  let sim: Awaited<ReturnType<typeof startSimulator>> | undefined;
+  let endpoint = opts.config.endpoint;
+  if (endpoint === undefined) {
+    sim = await startSimulator({ ...opts.simulator, seed: opts.simulator?.seed ?? opts.config.seed });
+    endpoint = `${sim.url}/v1/completions`;
+    hooks.onNotice?.(`llmload: no --endpoint given: started the built-in simulator at ${sim.url} (it is stopped when the run ends).`);
+  }
+  const agent = new Agent({
+    connections: opts.config.maxConcurrency,
+    pipelining: 1,
+    keepAliveTimeout: 60_000,
+    connect: { timeout: 10_000 },
+  });
+  try {
+    return await runAgainst(opts, { ...opts.config, endpoint }, agent, clock, signal, hooks, sim !== undefined);
+  } finally {
+    await agent.close().catch(() => undefined);
+    if (sim) {
+      await sim.close();
+      hooks.onNotice?.('llmload: stopped the built-in simulator.');
+    }
+  }
+}
+
+async function runAgainst(
+  opts: RunOptions,
+  config: RunConfig & { endpoint: string },
+  agent: Agent,
+  clock: Clock,
+  signal: AbortSignal,
+  hooks: RunHooks,
+  simulated: boolean,
+): Promise<RunResult> {
+  const url = new URL(config.endpoint);
+  const api = config.api ?? inferApiKind(url);
+  if (api === undefined) {
+    throw new ConfigError([
+      {
+        field: '--endpoint',
+        message: `cannot tell the API from the path "${url.pathname}"; give the full path (e.g. /v1/completions, /v1/chat/completions, /api/generate) or --api`,
+      },
+    ]);
+  }
+  const protocol = PROTOCOLS[api];
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept: protocol.accept };
+  if (opts.apiKey) headers.authorization = `Bearer ${opts.apiKey}`;
+
+  const setupNow = (): number => clock.now();
+  const pre = await preflight({ agent, url, api, protocol, headers, model: config.model, now: setupNow });
+  if (config.warmup) await warmConnections(agent, url.origin, Math.min(config.maxConcurrency, 1024), setupNow);
+  hooks.onStart?.({ endpoint: url.href, api, model: pre.model, simulated });
+
+  // Hard stop: after the signal, in-flight requests get graceSec to finish, then are cut.
+  const hardStop = new AbortController();
+  let graceTimer: NodeJS.Timeout | undefined;
+  const onStop = (): void => {
+    graceTimer = setTimeout(() => hardStop.abort(), config.graceSec * 1000);
+  };
+  if (signal.aborted) onStop();
+  else signal.addEventListener('abort', onStop, { once: true });
+
+  const arrivalRng = createRng(deriveSeed(config.seed, 'arrivals'));
+  const promptRng = createRng(deriveSeed(config.seed, 'prompts'));
+  const acc = createSummaryAccumulator();
+  const target = { agent, url, protocol, headers, timeoutMs: config.requestTimeoutSec * 1000 };
+  const offsets = poissonOffsets(arrivalRng, config.ratePerSec, {
+    maxCount: config.totalRequests,
+    maxDurationMs: config.durationSec === undefined ? undefined : config.durationSec * 1000,
+  });
+
+  // A major GC before the clock starts, when the runtime allows it, keeps it out of the first requests.
+  (globalThis as { gc?: () => void }).gc?.();
+  const startedAt = new Date().toISOString();
+  const startMs = clock.now();
+  const now = (): number => clock.now() - startMs;
+  let loop;
+  let hookError: unknown;
+  try {
+    loop = await runOpenLoop({
+      clock,
+      startMs,
+      offsets,
+      maxConcurrency: config.maxConcurrency,
+      signal,
+      send: async (d) => {
+        // Prompts are drawn in send order, which is seq order (the queue is FIFO): deterministic per seed.
+        const prompt = makeWordPrompt(promptRng, { wordLambda: config.wordLambda });
+        hooks.onSend?.(d);
+        const record = await executeRequest(
+          target,
+          d,
+          prompt,
+          { model: pre.model ?? '', prompt: prompt.text, maxTokens: config.maxTokens },
+          now,
+          hardStop.signal,
+        );
+        acc.add(record);
+        try {
+          hooks.onRecord?.(record);
+        } catch (err) {
+          // A hook that fails (say, a full disk) must not leave a dangling promise; report it at the end.
+          hookError ??= err;
+        }
+      },
+    });
+  } finally {
+    if (graceTimer) clearTimeout(graceTimer);
+    signal.removeEventListener('abort', onStop);
+  }
+  if (hookError !== undefined) throw hookError;
+  return {
+    schemaVersion: RESULT_SCHEMA_VERSION,
+    tool: TOOL,
+    config: { ...config, api, model: pre.model },
+    target: { simulated, models: pre.models },
+    startedAt,
+    interrupted: signal.aborted,
+    requestsNotSent: loop.dropped,
+    summary: acc.summarize(),
+  };
+}
