@@ -111,6 +111,9 @@ export function createHistogram(options: { relativeAccuracy?: number; exactLimit
     quantile(q: number) {
       if (count === 0) return NaN;
       if (state.values !== null) return exactQuantile(state.values, q);
+      // The extremes are known exactly; only interior quantiles come from buckets.
+      if (q <= 0) return min;
+      if (q >= 1) return max;
       // Rank of the order statistic, then the bucket that holds it.
       const rank = Math.max(0, Math.min(1, q)) * (count - 1);
       let seen = state.zeroCount;
