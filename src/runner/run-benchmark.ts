@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { Agent } from 'undici';
 import { PROTOCOLS, inferApiKind } from '../clients/index.js';
 import type { ApiKind } from '../clients/protocol.js';
@@ -118,6 +119,8 @@ async function runAgainst(
 
   // Hard stop: after the signal, in-flight requests get graceSec to finish, then are cut.
   const hardStop = new AbortController();
+  // Every in-flight request listens on it: thousands of listeners are expected, not a leak.
+  setMaxListeners(0, hardStop.signal);
   let graceTimer: NodeJS.Timeout | undefined;
   const onStop = (): void => {
     graceTimer = setTimeout(() => hardStop.abort(), config.graceSec * 1000);
