@@ -66,8 +66,8 @@ export function parseSseEvents(chunks: readonly TimedChunk[]): SseParseResult {
 
   // A CR at the very end of a piece is ambiguous until the next byte: a bare-CR line ending, or the
   // first half of a CRLF. The parser waits for more input, which would credit the event to the next
-  // chunk (or, at the end of the body, to nothing). Resolve it now instead: send the CR as CRLF and
-  // drop an LF that opens the next piece, since that LF was the second half of the same line ending.
+  // chunk (or, at the end of the body, mistake it for a cut-off one). Resolve it now instead: send the
+  // CR as CRLF and drop an LF that opens the next piece, since that LF ends the same line.
   let dropLeadingLf = false;
   const feed = (text: string): void => {
     if (text.length === 0) return;
