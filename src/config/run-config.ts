@@ -16,7 +16,7 @@ export const runConfigSchema = z.object({
   /** Model name; default: the first model GET /v1/models lists. */
   model: z.string().min(1).optional(),
   /** Poisson arrival rate, requests per second (Infinity: all at once, limited by the concurrency cap). */
-  ratePerSec: z.number().positive({ error: 'must be a number > 0 (or inf)' }),
+  ratePerSec: z.number().positive({ error: 'must be a number > 0 (or inf)' }).or(z.literal(Infinity)),
   totalRequests: z.number().int().positive({ error: 'must be a whole number >= 1' }),
   /** Arrivals stop after this many seconds, or after totalRequests, whichever comes first. */
   durationSec: z.number().positive().finite().optional(),
