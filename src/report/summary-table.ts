@@ -14,7 +14,7 @@ export function renderSummaryTable(result: RunResult): string {
   lines.push(`llmload ${result.tool.version} — ${result.interrupted ? 'INTERRUPTED run' : 'run'} summary`);
   kv('endpoint', `${c.endpoint} (${c.api}${result.target.simulated ? ', built-in simulator' : ''})`);
   kv('model', c.model ?? '(server default)');
-  kv('arrivals', `Poisson ${c.ratePerSec} req/s, max concurrency ${c.maxConcurrency}, seed ${c.seed}`);
+  kv('arrivals', `${c.ratePerSec === Infinity ? 'all at once (rate inf)' : `Poisson ${c.ratePerSec} req/s`}, max concurrency ${c.maxConcurrency}, seed ${c.seed}`);
   kv('requests', `${s.requests.completed} ok, ${s.requests.failed} failed of ${s.requests.total} sent${result.requestsNotSent ? `, ${result.requestsNotSent} never sent` : ''}`);
   for (const [kind, n] of Object.entries(s.requests.errorsByKind)) kv(`  errors: ${kind}`, String(n));
   for (const [status, n] of Object.entries(s.requests.errorsByStatus)) kv(`  HTTP ${status}`, String(n));

@@ -37,6 +37,12 @@ export async function preflight(o: {
     maxBodyBytes: 1 << 20,
   });
   if (got.failure) throw unreachable(o.url, got.failure.message);
+  if (got.status === 401 || got.status === 403) {
+    throw new LlmloadError(
+      'LLMLOAD_TARGET_FORBIDDEN',
+      `GET ${modelsUrl.href} answered HTTP ${got.status}: ${excerpt(bodyText(got), 300)} (is the API key set in the variable --api-key-env names?)`,
+    );
+  }
   let models: unknown = null;
   if (got.status === 200) {
     try {
@@ -90,11 +96,25 @@ export async function preflight(o: {
  * Open one connection per concurrency slot before the clock starts, so no timed request pays for a
  * TCP handshake. Concurrent GETs make undici's pool open a socket each; their answers do not matter.
  */
-export async function warmConnections(agent: Agent, origin: string, count: number, now: () => number): Promise<void> {
-  const url = new URL('/v1/models', origin);
+export async function warmConnections(o: {
+  agent: Agent;
+  origin: string;
+  headers: Record<string, string>;
+  count: number;
+  now(): number;
+}): Promise<void> {
+  const url = new URL('/v1/models', o.origin);
   await Promise.all(
-    Array.from({ length: count }, () =>
-      exchange({ agent, url, method: 'GET', headers: {}, timeoutMs: PREFLIGHT_TIMEOUT_MS, now, maxBodyBytes: 0 }),
+    Array.from({ length: o.count }, () =>
+      exchange({
+        agent: o.agent,
+        url,
+        method: 'GET',
+        headers: authOnly(o.headers),
+        timeoutMs: PREFLIGHT_TIMEOUT_MS,
+        now: o.now,
+        maxBodyBytes: 0,
+      }),
     ),
   );
 }

@@ -114,7 +114,9 @@ async function runAgainst(
 
   const setupNow = (): number => clock.now();
   const pre = await preflight({ agent, url, api, protocol, headers, model: config.model, now: setupNow });
-  if (config.warmup) await warmConnections(agent, url.origin, Math.min(config.maxConcurrency, 1024), setupNow);
+  if (config.warmup) {
+    await warmConnections({ agent, origin: url.origin, headers, count: Math.min(config.maxConcurrency, 1024), now: setupNow });
+  }
   hooks.onStart?.({ endpoint: url.href, api, model: pre.model, simulated });
 
   // Hard stop: after the signal, in-flight requests get graceSec to finish, then are cut.

@@ -80,6 +80,7 @@ const completionsSchema = z.looseObject({
   ),
 });
 
+const CONTENT_SHAPES = 'expected a string or a list of content parts';
 const contentPart = z.looseObject({ type: z.string(), text: z.string().optional() });
 
 const chatSchema = z.looseObject({
@@ -90,7 +91,7 @@ const chatSchema = z.looseObject({
       z.looseObject({
         role: z.string(),
         content: z
-          .union([z.string(), z.array(contentPart)], { error: 'expected a string or a list of content parts' })
+          .union([z.string(), z.array(contentPart)], { error: CONTENT_SHAPES })
           .nullish(),
       }),
     )

@@ -76,7 +76,7 @@ function streamPlan(
   usage: { final: boolean; continuous: boolean },
 ): void {
   // Headers go out now, as a real server's do; only the content waits for "prefill".
-  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
+  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8' });
   res.flushHeaders();
   const render = createSseRenderer(meta);
   const { promptTokens } = plan;
@@ -221,15 +221,18 @@ export async function startSimulator(options: Partial<SimOptions> = {}): Promise
       res.setHeader('allow', route.method);
       return sendJson(res, 405, '{"detail":"Method Not Allowed"}');
     }
-    Promise.resolve(route.handle(ctx, req, res, arrivedMs)).catch(() => {
-      // Only a broken connection gets here (the body could not be read): nothing left to answer.
-      res.destroy();
+    Promise.resolve(route.handle(ctx, req, res, arrivedMs)).catch((err: unknown) => {
+      // A body cut off by the client (nobody left to answer) or a fault of ours: say so if we can.
+      if (res.headersSent || res.destroyed) return void res.destroy();
+      sendError(res, 500, 'InternalServerError', err instanceof Error ? err.message : String(err));
     });
   });
   server.on('connection', (socket) => socket.setNoDelay(true));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(parsed.port, parsed.host, () => {
+    // A deep accept queue: a benchmark may open thousands of connections at once, and a SYN dropped
+    // from a full queue is retried only after a second, which would show up as a fake TTFT outlier.
+    server.listen({ port: parsed.port, host: parsed.host, backlog: 4096 }, () => {
       server.off('error', reject);
       resolve();
     });
