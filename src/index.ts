@@ -7,7 +7,7 @@ export { createMonotonicClock, createManualClock, type Clock, type ManualClock }
 export { runOpenLoop, type Dispatch, type OpenLoopOptions } from './runner/open-loop.js';
 export { runConfigSchema, RUN_DEFAULTS, type RunConfig, type RunConfigInput } from './config/run-config.js';
 export { parseRunConfig } from './config/parse-run-config.js';
-export { startSimulator, parseSimOptions, simOptionsSchema, type SimOptions, type SimulatorHandle } from './sim/index.js';
+export { startSimulator, startSimulatorWorker, parseSimOptions, simOptionsSchema, type SimOptions, type SimulatorHandle } from './sim/index.js';
 export { PROTOCOLS, inferApiKind } from './clients/index.js';
 export { API_KINDS, type ApiKind, type ProtocolClient, type ParsedStream, type TimedChunk } from './clients/protocol.js';
 export { requestRecordSchema, REQUEST_ERROR_KINDS, type RequestRecord, type RequestErrorKind } from './core/metrics/request-record.js';

@@ -9,7 +9,7 @@ import type { RequestRecord } from '../core/metrics/request-record.js';
 import { createSummaryAccumulator, type RunSummary } from '../core/metrics/summary.js';
 import { makeWordPrompt } from '../core/prompts/synthetic-words.js';
 import { ConfigError } from '../errors.js';
-import { startSimulator } from '../sim/index.js';
+import { startSimulatorWorker } from '../sim/index.js';
 import type { SimOptions } from '../sim/index.js';
 import { TOOL } from '../version.js';
 import { createMonotonicClock, type Clock } from './clock.js';
@@ -65,12 +65,14 @@ export async function runBenchmark(opts: RunOptions): Promise<RunResult> {
   const hooks = opts.hooks ?? {};
   const clock = opts.clock ?? createMonotonicClock();
   const signal = opts.signal ?? new AbortController().signal;
-  let sim: Awaited<ReturnType<typeof startSimulator>> | undefined;
+  let sim: Awaited<ReturnType<typeof startSimulatorWorker>> | undefined;
   let endpoint = opts.config.endpoint;
   if (endpoint === undefined) {
-    sim = await startSimulator({ ...opts.simulator, seed: opts.simulator?.seed ?? opts.config.seed });
+    sim = await startSimulatorWorker({ ...opts.simulator, seed: opts.simulator?.seed ?? opts.config.seed });
     endpoint = `${sim.url}/v1/completions`;
-    hooks.onNotice?.(`llmload: no --endpoint given: started the built-in simulator at ${sim.url} (it is stopped when the run ends).`);
+    hooks.onNotice?.(
+      `llmload: no --endpoint given: started the built-in simulator at ${sim.url}${sim.inWorker ? ' on its own thread' : ''} (it is stopped when the run ends).`,
+    );
   }
   const agent = new Agent({
     connections: opts.config.maxConcurrency,

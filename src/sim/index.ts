@@ -4,3 +4,4 @@
  */
 export { startSimulator, type SimulatorHandle } from './sim-server.js';
 export { parseSimOptions, simOptionsSchema, type SimOptions, type SimOptionsInput } from './sim-options.js';
+export { startSimulatorWorker } from './sim-worker.js';
