@@ -43,6 +43,14 @@ export function renderSummaryTable(result: RunResult): string {
   for (const r of rows) {
     lines.push(`  ${r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ')}`);
   }
+  const q = s.clientQueueMs;
+  if (q && q.p90 >= 1) {
+    lines.push('');
+    lines.push(
+      `  note: the concurrency cap (${c.maxConcurrency}) held requests back: p90 client queue time ${fmt(q.p90, 1)} ms.` +
+        ' The server saw less than the asked rate; raise --max_concurrency to offer the full load.',
+    );
+  }
   return `${lines.join('\n')}\n`;
 }
 

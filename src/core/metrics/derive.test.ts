@@ -1,29 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { deriveRequestMetrics } from './derive.js';
-import type { RequestRecord } from './request-record.js';
+import { record } from '../../../test/helpers/record-fixture.js';
 
-export function record(over: Partial<RequestRecord> = {}): RequestRecord {
-  return {
-    seq: 0,
-    intendedAtMs: 100,
-    readyAtMs: 100.5,
-    sentAtMs: 110,
-    headersAtMs: 115,
-    contentTimesMs: [160, 170, 185, 210],
-    endAtMs: 212,
-    status: 200,
-    ok: true,
-    error: null,
-    promptWords: 12,
-    inputTokens: 20,
-    inputTokensSource: 'usage',
-    outputTokens: 4,
-    outputTokensSource: 'usage',
-    finishReason: 'length',
-    gpuMemoryMb: null,
-    ...over,
-  };
-}
 
 describe('deriveRequestMetrics (hand-checked)', () => {
   it('derives TTFT, TPOT, ITL, latency, throughputs, lag and queue time', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { record } from './derive.test.js';
+import { record } from '../../../test/helpers/record-fixture.js';
 import { createSummaryAccumulator, summarizeRecords } from './summary.js';
 
 describe('summarizeRecords (hand-checked)', () => {
