@@ -5,6 +5,8 @@ import type { RequestRecord } from '../core/metrics/request-record.js';
 export interface Progress {
   sent(): void;
   done(record: RequestRecord): void;
+  /** Print a line; the bar (if any) is stopped first so it cannot overwrite it. */
+  log(line: string): void;
   stop(): void;
 }
 
@@ -15,12 +17,13 @@ const WINDOW_MS = 5_000;
  * --quiet, nothing: logs of CI jobs are not the place for carriage-return animations.
  */
 export function createProgress(o: { enabled: boolean; total: number; stream: NodeJS.WriteStream; now(): number }): Progress {
-  if (!o.enabled) return { sent() {}, done() {}, stop() {} };
+  if (!o.enabled) return { sent() {}, done() {}, log: (line) => void o.stream.write(`${line}\n`), stop() {} };
   const bar = new cliProgress.SingleBar(
     {
       stream: o.stream,
       format: ' {bar} {value}/{total} done | {inflight} in flight | {errors} errors | {elapsed}s | {tps} out tok/s',
       hideCursor: true,
+      clearOnComplete: true,
       barsize: 24,
       fps: 5,
     },
@@ -30,6 +33,7 @@ export function createProgress(o: { enabled: boolean; total: number; stream: Nod
   let inflight = 0;
   let errors = 0;
   let completed = 0;
+  let stopped = false;
   // Recent completions (time, output tokens) for a rolling throughput figure.
   // Rendering happens on a timer, not per request: at thousands of requests/s the per-request work
   // stays a few increments.
@@ -70,7 +74,15 @@ export function createProgress(o: { enabled: boolean; total: number; stream: Nod
       recent.push({ at: o.now(), tokens });
       recentTokens += tokens;
     },
+    log(line) {
+      // The bar restores its saved cursor position when it stops, which would overwrite a line printed
+      // below it; notices come only at the end of a run, so the bar ends there.
+      this.stop();
+      o.stream.write(`${line}\n`);
+    },
     stop() {
+      if (stopped) return;
+      stopped = true;
       clearInterval(timer);
       bar.update(completed, payload());
       bar.stop();

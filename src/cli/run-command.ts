@@ -8,7 +8,7 @@ import { runBenchmark, type RunResult } from '../runner/run-benchmark.js';
 import { parseNumberFlag } from './argv.js';
 import type { CliIo } from './io.js';
 import { defaultOutDir, prepareOutDir } from './output-dir.js';
-import { createProgress } from './progress.js';
+import { createProgress, type Progress } from './progress.js';
 import { createRunWriter, RUN_FILES } from './run-writer.js';
 
 /** Config field -> the flag a user types, so every message names the flag. */
@@ -121,25 +121,30 @@ async function executeRun(flags: RunFlags, extra: string[], io: CliIo): Promise<
   }
   if (problems.length || !config) throw new ConfigError(problems);
 
+  const controller = new AbortController();
+  let inFlight = 0;
+  let progress: Progress | undefined;
   const say = (line: string): void => {
-    if (!flags.quiet) io.stderr.write(`${line}\n`);
+    if (flags.quiet) return;
+    if (progress) progress.log(line);
+    else io.stderr.write(`${line}\n`);
   };
   say(`llmload: seed ${config.seed} (repeat this run exactly with --seed ${config.seed})`);
   const writer = createRunWriter(outDir);
-  const controller = new AbortController();
-  let inFlight = 0;
   const onSignal = (): void => {
     if (controller.signal.aborted) return;
     io.stderr.write(`\nllmload: stopping — no new requests; ${inFlight} in flight get ${config.graceSec} s to finish, then results are written.\n`);
     controller.abort();
   };
   const offSignals = io.onInterrupt(onSignal);
-  const progress = createProgress({
-    enabled: !flags.quiet && !flags.json && io.stderr.isTTY === true,
-    total: config.totalRequests,
-    stream: io.stderr,
-    now: () => performance.now(),
-  });
+  // The bar starts with the timed run, after setup notices, so the two never interleave.
+  const startProgress = (): Progress =>
+    createProgress({
+      enabled: !flags.quiet && !flags.json && io.stderr.isTTY === true,
+      total: config.totalRequests,
+      stream: io.stderr,
+      now: () => performance.now(),
+    });
   let result: RunResult;
   try {
     result = await runBenchmark({
@@ -148,25 +153,28 @@ async function executeRun(flags: RunFlags, extra: string[], io: CliIo): Promise<
       signal: controller.signal,
       hooks: {
         onNotice: say,
-        onStart: (s) => say(`llmload: ${s.api} at ${s.endpoint}, model ${s.model ?? '(server default)'}; results go to ${outDir}/`),
+        onStart: (s) => {
+          say(`llmload: ${s.api} at ${s.endpoint}, model ${s.model ?? '(server default)'}; results go to ${outDir}/`);
+          progress = startProgress();
+        },
         onSend: () => {
           inFlight++;
-          progress.sent();
+          progress?.sent();
         },
         onRecord: (r) => {
           inFlight--;
-          progress.done(r);
+          progress?.done(r);
           writer.write(r);
         },
       },
     });
   } catch (err) {
-    progress.stop();
+    progress?.stop();
     offSignals();
     await writer.abandon();
     throw err;
   }
-  progress.stop();
+  progress?.stop();
   offSignals();
   await writer.finish(result);
   if (flags.json) io.stdout.write(`${JSON.stringify({ outDir, ...result }, (_k, v: unknown) => (v === Infinity ? 'inf' : v), 2)}\n`);

@@ -47,8 +47,8 @@ export function renderSummaryTable(result: RunResult): string {
   if (q && q.p90 >= 1) {
     lines.push('');
     lines.push(
-      `  note: the concurrency cap (${c.maxConcurrency}) held requests back: p90 client queue time ${fmt(q.p90, 1)} ms.` +
-        ' The server saw less than the asked rate; raise --max_concurrency to offer the full load.',
+      `  note: the concurrency cap (${c.maxConcurrency}) held requests back: p90 client queue time ${fmt(q.p90, 1)} ms.\n` +
+        '  The server saw less than the asked rate; raise --max_concurrency to offer the full load.',
     );
   }
   return `${lines.join('\n')}\n`;
