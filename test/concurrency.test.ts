@@ -7,11 +7,11 @@ import type { RequestRecord } from '../src/core/metrics/request-record.js';
 import { startSimulator, type SimulatorHandle } from '../src/sim/index.js';
 import { collectRun } from './helpers/collect-run.js';
 
-/** Most requests in flight at any instant, sweeping over the [sentAtMs, endAtMs] intervals. */
+/** Most requests holding a slot at any instant, sweeping over the [dispatchedAtMs, endAtMs] intervals. */
 function peakInFlight(records: readonly RequestRecord[]): number {
   // At equal times an end sorts before a start: the slot freed by one request is the one the next takes.
   const events = records.flatMap((r) => [
-    { atMs: r.sentAtMs, delta: 1 },
+    { atMs: r.dispatchedAtMs, delta: 1 },
     { atMs: r.endAtMs, delta: -1 },
   ]);
   events.sort((a, b) => a.atMs - b.atMs || a.delta - b.delta);
@@ -46,13 +46,13 @@ describe('the concurrency cap', () => {
 
     expect(peakInFlight(records)).toBe(4);
 
-    const queueMs = records.map((r) => r.sentAtMs - r.readyAtMs);
+    const queueMs = records.map((r) => r.dispatchedAtMs - r.readyAtMs);
     expect(queueMs.every((q) => q >= 0)).toBe(true);
     // Clearly queued, not timer jitter: several requests waited more than a whole request's time.
     expect(queueMs.filter((q) => q > 5).length).toBeGreaterThan(5);
     for (const r of records) {
       const lag = r.sentAtMs - r.intendedAtMs;
-      expect(lag).toBeGreaterThanOrEqual(r.sentAtMs - r.readyAtMs - 1e-9);
+      expect(lag).toBeGreaterThanOrEqual(r.dispatchedAtMs - r.readyAtMs - 1e-9);
       expect(r.readyAtMs).toBeGreaterThanOrEqual(r.intendedAtMs - 1e-9);
     }
     // The summary reports the same queueing.
@@ -71,7 +71,7 @@ describe('the concurrency cap', () => {
     });
     const sorted = [...records].sort((a, b) => a.seq - b.seq);
     for (let i = 1; i < sorted.length; i++) {
-      expect((sorted[i] as RequestRecord).sentAtMs).toBeGreaterThanOrEqual((sorted[i - 1] as RequestRecord).sentAtMs);
+      expect((sorted[i] as RequestRecord).dispatchedAtMs).toBeGreaterThanOrEqual((sorted[i - 1] as RequestRecord).dispatchedAtMs);
       expect((sorted[i] as RequestRecord).intendedAtMs).toBeGreaterThanOrEqual((sorted[i - 1] as RequestRecord).intendedAtMs);
     }
     expect(peakInFlight(records)).toBe(2);

@@ -9,6 +9,7 @@ export function renderRecordLine(r: RequestRecord): string {
     ...r,
     intendedAtMs: us(r.intendedAtMs),
     readyAtMs: us(r.readyAtMs),
+    dispatchedAtMs: us(r.dispatchedAtMs),
     sentAtMs: us(r.sentAtMs),
     headersAtMs: r.headersAtMs === null ? null : us(r.headersAtMs),
     endAtMs: us(r.endAtMs),

@@ -33,7 +33,7 @@ describe('renderSummaryTable', () => {
 
   it('marks an interrupted run, lists errors by kind and status, and says when the cap held requests back', () => {
     const failed = record({ seq: 1, ok: false, status: 503, contentTimesMs: [], outputTokens: 0, error: { kind: 'http_status', message: 'x' } });
-    const queued = record({ seq: 2, readyAtMs: 100, sentAtMs: 400, contentTimesMs: [450], endAtMs: 460 });
+    const queued = record({ seq: 2, readyAtMs: 100, dispatchedAtMs: 400, sentAtMs: 400, contentTimesMs: [450], endAtMs: 460 });
     const text = renderSummaryTable(result({ interrupted: true, requestsNotSent: 3 }, [record(), failed, queued]));
     expect(text).toContain('INTERRUPTED run summary');
     expect(text).toContain('2 ok, 1 failed of 3 sent, 3 never sent');

@@ -39,6 +39,7 @@ export function renderSummaryTable(result: RunResult): string {
   add('latency (e2e)', s.latencyMs);
   add('schedule lag', s.scheduleLagMs);
   add('client queue', s.clientQueueMs);
+  add('send delay', s.sendDelayMs);
   const widths = head.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
   for (const r of rows) {
     lines.push(`  ${r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ')}`);

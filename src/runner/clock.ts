@@ -1,5 +1,4 @@
 import { performance } from 'node:perf_hooks';
-import { setImmediate as yieldToIo, setTimeout as sleep } from 'node:timers/promises';
 
 /**
  * Time as the runner sees it: a monotonic reading in milliseconds and a way to wait for an absolute
@@ -16,7 +15,7 @@ export interface Clock {
  * 1 ms ticks and often a millisecond late; the last stretch is covered by yielding to the event loop
  * (setImmediate) until the deadline, which lets I/O run and lands within tens of microseconds.
  */
-const SPIN_WINDOW_MS = 2;
+const SPIN_WINDOW_MS = 1.5;
 
 /**
  * The real clock: performance.now(), monotonic and sub-microsecond. On Linux it reads CLOCK_MONOTONIC,
@@ -26,16 +25,33 @@ export function createMonotonicClock(): Clock {
   const now = (): number => performance.now();
   return {
     now,
-    async sleepUntil(atMs, signal) {
-      signal?.throwIfAborted();
-      for (;;) {
-        const remaining = atMs - now();
-        if (remaining <= 0) return;
-        if (remaining > SPIN_WINDOW_MS) await sleep(remaining - SPIN_WINDOW_MS, undefined, { signal });
-        else {
-          await yieldToIo(undefined, { signal });
-        }
-      }
+    sleepUntil(atMs, signal) {
+      if (signal?.aborted) return Promise.reject(signal.reason);
+      if (atMs <= now()) return Promise.resolve();
+      // Plain callbacks rather than awaiting timers/promises with a signal: the fine wait may turn the
+      // event loop hundreds of times, and each awaited, signal-carrying turn allocates (and costs GC).
+      return new Promise<void>((resolve, reject) => {
+        let timer: NodeJS.Timeout | undefined;
+        let settled = false;
+        const onAbort = (): void => {
+          settled = true;
+          if (timer) clearTimeout(timer);
+          reject(signal?.reason);
+        };
+        const tick = (): void => {
+          if (settled) return;
+          timer = undefined;
+          const remaining = atMs - now();
+          if (remaining <= 0) {
+            settled = true;
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+          } else if (remaining > SPIN_WINDOW_MS) timer = setTimeout(tick, remaining - SPIN_WINDOW_MS);
+          else setImmediate(tick);
+        };
+        signal?.addEventListener('abort', onAbort, { once: true });
+        tick();
+      });
     },
   };
 }

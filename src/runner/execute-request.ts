@@ -1,9 +1,9 @@
 import type { Agent } from 'undici';
 import type { GenerationRequest, ProtocolClient } from '../clients/protocol.js';
 import type { RequestRecord } from '../core/metrics/request-record.js';
-import type { Dispatch } from './open-loop.js';
 import { excerpt } from './excerpt.js';
-import { exchange } from './transport.js';
+import type { Dispatch } from './open-loop.js';
+import { exchange, type RawExchange } from './transport.js';
 
 export interface RequestTarget {
   agent: Agent;
@@ -14,19 +14,14 @@ export interface RequestTarget {
   timeoutMs: number;
 }
 
-/**
- * Send one generation request and turn what happened into a record. Never throws: every failure,
- * from a refused connection to a malformed chunk, becomes the record's `error`.
- */
-export async function executeRequest(
+/** Send one generation request; what comes back is raw bytes with times, parsed later by toRecord. */
+export function sendRequest(
   target: RequestTarget,
-  d: Dispatch,
-  prompt: { text: string; words: number },
   req: GenerationRequest,
   now: () => number,
   signal: AbortSignal,
-): Promise<RequestRecord> {
-  const raw = await exchange({
+): Promise<RawExchange> {
+  return exchange({
     agent: target.agent,
     url: target.url,
     method: 'POST',
@@ -36,11 +31,25 @@ export async function executeRequest(
     signal,
     now,
   });
+}
+
+/**
+ * Turn what happened to one request into its record. Pure: the same exchange gives the same record.
+ * Every failure, from a refused connection to a malformed chunk, becomes the record's `error`.
+ */
+export function toRecord(
+  protocol: ProtocolClient,
+  d: Dispatch,
+  prompt: { words: number },
+  raw: RawExchange,
+): RequestRecord {
   const base = {
     seq: d.seq,
     intendedAtMs: d.intendedAtMs,
     readyAtMs: d.readyAtMs,
-    sentAtMs: d.sentAtMs,
+    dispatchedAtMs: d.dispatchedAtMs,
+    // A request that never reached the socket (refused connection) was "sent" when dispatched.
+    sentAtMs: raw.wroteAtMs ?? d.dispatchedAtMs,
     headersAtMs: raw.headersAtMs,
     endAtMs: raw.endAtMs,
     status: raw.status,
@@ -67,7 +76,7 @@ export async function executeRequest(
   }
 
   // Parse whatever arrived, even from a cut stream: the tokens that came before a fault are real.
-  const parsed = target.protocol.parseStream(raw.chunks);
+  const parsed = protocol.parseStream(raw.chunks);
   const inputTokens = parsed.usage?.promptTokens;
   const outputTokens = parsed.usage?.completionTokens;
   let error: RequestRecord['error'] = null;

@@ -56,15 +56,15 @@ describe('runOpenLoop (manual clock)', () => {
     await clock.advance(5); // t=15: seq 0 ends -> seq 2 takes its slot after 5 ms in the queue
     s.finish(0);
     await flush();
-    expect(s.sent[2]).toEqual({ seq: 2, intendedAtMs: 10, readyAtMs: 10, sentAtMs: 15 });
+    expect(s.sent[2]).toEqual({ seq: 2, intendedAtMs: 10, readyAtMs: 10, dispatchedAtMs: 15 });
     await clock.advance(15); // t=30: seq 3 (due 20) and 4 (due 30) are both queued
     expect(s.sent).toHaveLength(3);
     s.finish(1);
     s.finish(2);
     await flush();
     expect(s.sent.slice(3)).toEqual([
-      { seq: 3, intendedAtMs: 20, readyAtMs: 20, sentAtMs: 30 },
-      { seq: 4, intendedAtMs: 30, readyAtMs: 30, sentAtMs: 30 },
+      { seq: 3, intendedAtMs: 20, readyAtMs: 20, dispatchedAtMs: 30 },
+      { seq: 4, intendedAtMs: 30, readyAtMs: 30, dispatchedAtMs: 30 },
     ]);
     s.finish(3);
     s.finish(4);

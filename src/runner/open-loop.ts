@@ -5,7 +5,8 @@ export interface Dispatch {
   seq: number;
   intendedAtMs: number;
   readyAtMs: number;
-  sentAtMs: number;
+  /** When it got a concurrency slot and was handed to the HTTP client. */
+  dispatchedAtMs: number;
 }
 
 export interface OpenLoopOptions {
@@ -34,12 +35,12 @@ export interface OpenLoopResult {
  *
  * Each arrival waits for its absolute offset (never a chained sleep, so lateness does not accumulate),
  * then joins a FIFO queue. A request leaves the queue when fewer than `maxConcurrency` are in flight.
- * Both waits are measured: readyAtMs - intendedAtMs is the timer's lateness, sentAtMs - readyAtMs the
- * client-side queueing for a slot. Nothing is hidden: a saturated cap shows up as queue time.
+ * Both waits are measured: readyAtMs - intendedAtMs is the timer's lateness, dispatchedAtMs - readyAtMs
+ * the client-side queueing for a slot. Nothing is hidden: a saturated cap shows up as queue time.
  */
 export async function runOpenLoop(o: OpenLoopOptions): Promise<OpenLoopResult> {
   const { clock, startMs, signal } = o;
-  const queue: Omit<Dispatch, 'sentAtMs'>[] = [];
+  const queue: Omit<Dispatch, 'dispatchedAtMs'>[] = [];
   let head = 0;
   let inFlight = 0;
   let sent = 0;
@@ -48,7 +49,7 @@ export async function runOpenLoop(o: OpenLoopOptions): Promise<OpenLoopResult> {
 
   const pump = (): void => {
     while (inFlight < o.maxConcurrency && head < queue.length && !signal.aborted) {
-      const next = queue[head] as Omit<Dispatch, 'sentAtMs'>;
+      const next = queue[head] as Omit<Dispatch, 'dispatchedAtMs'>;
       queue[head++] = undefined as never; // release for GC; the queue only ever grows at the tail
       if (head > 4096 && head * 2 > queue.length) {
         queue.splice(0, head);
@@ -56,7 +57,7 @@ export async function runOpenLoop(o: OpenLoopOptions): Promise<OpenLoopResult> {
       }
       inFlight++;
       sent++;
-      const d: Dispatch = { ...next, sentAtMs: clock.now() - startMs };
+      const d: Dispatch = { ...next, dispatchedAtMs: clock.now() - startMs };
       void o.send(d).finally(() => {
         inFlight--;
         pump();

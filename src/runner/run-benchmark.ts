@@ -13,7 +13,8 @@ import { startSimulatorWorker } from '../sim/index.js';
 import type { SimOptions } from '../sim/index.js';
 import { TOOL } from '../version.js';
 import { createMonotonicClock, type Clock } from './clock.js';
-import { executeRequest } from './execute-request.js';
+import { createDeferredWork } from './deferred-work.js';
+import { sendRequest, toRecord } from './execute-request.js';
 import { runOpenLoop, type Dispatch } from './open-loop.js';
 import { preflight, warmConnections } from './preflight.js';
 
@@ -146,6 +147,7 @@ async function runAgainst(
   const startedAt = new Date().toISOString();
   const startMs = clock.now();
   const now = (): number => clock.now() - startMs;
+  const deferred = createDeferredWork(() => clock.now());
   let loop;
   let hookError: unknown;
   try {
@@ -159,21 +161,19 @@ async function runAgainst(
         // Prompts are drawn in send order, which is seq order (the queue is FIFO): deterministic per seed.
         const prompt = makeWordPrompt(promptRng, { wordLambda: config.wordLambda });
         hooks.onSend?.(d);
-        const record = await executeRequest(
-          target,
-          d,
-          prompt,
-          { model: pre.model ?? '', prompt: prompt.text, maxTokens: config.maxTokens },
-          now,
-          hardStop.signal,
-        );
-        acc.add(record);
-        try {
-          hooks.onRecord?.(record);
-        } catch (err) {
-          // A hook that fails (say, a full disk) must not leave a dangling promise; report it at the end.
-          hookError ??= err;
-        }
+        const req = { model: pre.model ?? '', prompt: prompt.text, maxTokens: config.maxTokens };
+        const raw = await sendRequest(target, req, now, hardStop.signal);
+        // Parsing, summarising and writing wait for a quiet moment (see deferred-work.ts).
+        await deferred.run(() => {
+          const record = toRecord(protocol, d, prompt, raw);
+          acc.add(record);
+          try {
+            hooks.onRecord?.(record);
+          } catch (err) {
+            // A hook that fails (say, a full disk) must not leave a dangling promise; report it at the end.
+            hookError ??= err;
+          }
+        });
       },
     });
   } finally {

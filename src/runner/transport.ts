@@ -1,9 +1,16 @@
 import type { Agent, Dispatcher } from 'undici';
 import type { TimedChunk } from '../clients/protocol.js';
 import type { RequestErrorKind } from '../core/metrics/request-record.js';
+import { createBodyStore } from './body-store.js';
 
 /** What came back over the wire for one request, before any protocol parsing. */
 export interface RawExchange {
+  /**
+   * When undici began writing the request to the socket (its onRequestStart), null if it never did.
+   * Not when it was dispatched: on a reused keep-alive socket undici defers the write to a later turn
+   * of the event loop, and that delay is the client's, not the server's.
+   */
+  wroteAtMs: number | null;
   status: number | null;
   /** Ms on the caller's clock (already offset), null if no headers arrived. */
   headersAtMs: number | null;
@@ -38,15 +45,15 @@ class CutError extends Error {
 /**
  * One HTTP exchange through undici's dispatcher, with a timestamp taken the moment each body chunk is
  * handed over. Parsing is deliberately left for later: the data callback does nothing but read the
- * clock and keep a reference to the buffer, so a burst of chunks from many streams is stamped before
- * any of them is parsed. Never rejects: every way an exchange can fail comes back as `failure`.
+ * clock and copy the bytes, so a burst of chunks from many streams is stamped before any of them is
+ * parsed. Never rejects: every way an exchange can fail comes back as `failure`.
  */
 export function exchange(o: ExchangeOptions): Promise<RawExchange> {
   return new Promise<RawExchange>((resolve) => {
-    const chunks: TimedChunk[] = [];
+    const body = createBodyStore(o.maxBodyBytes);
+    let wroteAtMs: number | null = null;
     let status: number | null = null;
     let headersAtMs: number | null = null;
-    let kept = 0;
     let controller: Dispatcher.DispatchController | undefined;
     let done = false;
     let timer: NodeJS.Timeout | undefined;
@@ -56,7 +63,7 @@ export function exchange(o: ExchangeOptions): Promise<RawExchange> {
       const endAtMs = o.now();
       if (timer) clearTimeout(timer);
       o.signal?.removeEventListener('abort', onAbort);
-      resolve({ status, headersAtMs, chunks, endAtMs, failure });
+      resolve({ wroteAtMs, status, headersAtMs, chunks: body.chunks(), endAtMs, failure });
     };
     const cut = (err: CutError): void => {
       if (controller) controller.abort(err);
@@ -75,6 +82,8 @@ export function exchange(o: ExchangeOptions): Promise<RawExchange> {
 
     const handler: Dispatcher.DispatchHandler = {
       onRequestStart(c) {
+        // undici calls this just before it writes the request: the honest "sent" instant.
+        wroteAtMs = o.now();
         controller = c;
       },
       onResponseStart(_c, statusCode) {
@@ -82,12 +91,7 @@ export function exchange(o: ExchangeOptions): Promise<RawExchange> {
         headersAtMs = o.now();
       },
       onResponseData(_c, chunk) {
-        const atMs = o.now();
-        if (o.maxBodyBytes !== undefined) {
-          if (kept >= o.maxBodyBytes) return;
-          kept += chunk.length;
-        }
-        chunks.push({ atMs, bytes: chunk });
+        body.push(o.now(), chunk);
       },
       onResponseEnd() {
         finish(null);
@@ -125,6 +129,7 @@ export function classifyError(err: unknown, gotHeaders: boolean): { kind: Reques
   if (['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT'].includes(code)) {
     return { kind: 'connect_failed', message };
   }
+  if (code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH') return { kind: 'truncated_stream', message };
   if (['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'ECONNABORTED'].includes(code)) {
     return { kind: 'connection_reset', message: gotHeaders ? `stream cut: ${message}` : message };
   }

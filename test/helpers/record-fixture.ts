@@ -9,6 +9,7 @@ export function record(over: Partial<RequestRecord> = {}): RequestRecord {
     seq: 0,
     intendedAtMs: 100,
     readyAtMs: 100.5,
+    dispatchedAtMs: 110,
     sentAtMs: 110,
     headersAtMs: 115,
     contentTimesMs: [160, 170, 185, 210],

@@ -13,7 +13,16 @@ describe('deriveRequestMetrics (hand-checked)', () => {
     expect(m.throughputTps).toBeCloseTo(4 / 0.102, 9); // 39.2 tok/s
     expect(m.tokensPerSec).toBeCloseTo(24 / 0.102, 9);
     expect(m.scheduleLagMs).toBe(10); // 110 - 100
-    expect(m.clientQueueMs).toBe(9.5); // 110 - 100.5
+    expect(m.clientQueueMs).toBe(9.5); // dispatched 110 - ready 100.5
+    expect(m.sendDelayMs).toBe(0);
+  });
+
+  it('client time before the write is send delay, not TTFT', () => {
+    const m = deriveRequestMetrics(record({ dispatchedAtMs: 104, sentAtMs: 110 }));
+    expect(m.clientQueueMs).toBe(3.5); // 104 - 100.5
+    expect(m.sendDelayMs).toBe(6); // 110 - 104
+    expect(m.ttftMs).toBe(50); // still from the write
+    expect(m.scheduleLagMs).toBe(10); // intended 100 -> written 110
   });
 
   it('TPOT counts tokens, not chunks: 6 tokens in 4 chunks', () => {

@@ -20,8 +20,10 @@ export interface RequestMetrics {
   tokensPerSec: number | null;
   /** Sent minus intended: how late the request left, for any reason. */
   scheduleLagMs: number;
-  /** Time spent waiting for a concurrency slot (sent minus ready). */
+  /** Time spent waiting for a concurrency slot (dispatched minus ready). */
   clientQueueMs: number;
+  /** Time inside the HTTP client between dispatch and the first byte written (sent minus dispatched). */
+  sendDelayMs: number;
 }
 
 export function deriveRequestMetrics(r: RequestRecord): RequestMetrics {
@@ -42,6 +44,7 @@ export function deriveRequestMetrics(r: RequestRecord): RequestMetrics {
     throughputTps: r.ok && latencyS > 0 ? r.outputTokens / latencyS : null,
     tokensPerSec: r.ok && latencyS > 0 ? (r.inputTokens + r.outputTokens) / latencyS : null,
     scheduleLagMs: r.sentAtMs - r.intendedAtMs,
-    clientQueueMs: r.sentAtMs - r.readyAtMs,
+    clientQueueMs: r.dispatchedAtMs - r.readyAtMs,
+    sendDelayMs: r.sentAtMs - r.dispatchedAtMs,
   };
 }

@@ -39,7 +39,13 @@ export const requestRecordSchema = z.object({
   intendedAtMs: z.number(),
   /** When the scheduler actually reached it (timer lateness = readyAtMs - intendedAtMs). */
   readyAtMs: z.number(),
-  /** When it was handed to the connection (after waiting for a concurrency slot). */
+  /** When it got a concurrency slot and was handed to the HTTP client. */
+  dispatchedAtMs: z.number(),
+  /**
+   * When the HTTP client began writing it to the socket (for a request that never got that far, such
+   * as a refused connection: the dispatch time). Every latency is measured from here, so time spent
+   * inside the client before the write is not charged to the server.
+   */
   sentAtMs: z.number(),
   /** When the response status and headers arrived. */
   headersAtMs: z.number().nullable(),

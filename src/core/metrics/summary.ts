@@ -44,9 +44,11 @@ export interface RunSummary {
   /** Over every request sent, failed or not: lateness is the tool's, not the server's. */
   scheduleLagMs: DistributionSummary | null;
   clientQueueMs: DistributionSummary | null;
+  /** Over every request sent: time inside the HTTP client between dispatch and the write. */
+  sendDelayMs: DistributionSummary | null;
 }
 
-const METRICS = ['ttftMs', 'tpotMs', 'itlMs', 'latencyMs', 'scheduleLagMs', 'clientQueueMs'] as const;
+const METRICS = ['ttftMs', 'tpotMs', 'itlMs', 'latencyMs', 'scheduleLagMs', 'clientQueueMs', 'sendDelayMs'] as const;
 type MetricName = (typeof METRICS)[number];
 
 /**
@@ -95,6 +97,7 @@ export function createSummaryAccumulator(): SummaryAccumulator {
       const m = deriveRequestMetrics(r);
       parts.hist.scheduleLagMs.add(m.scheduleLagMs);
       parts.hist.clientQueueMs.add(m.clientQueueMs);
+      parts.hist.sendDelayMs.add(m.sendDelayMs);
       if (!r.ok) {
         const kind = r.error?.kind ?? 'client_error';
         parts.errorsByKind[kind] = (parts.errorsByKind[kind] ?? 0) + 1;
@@ -155,6 +158,7 @@ export function createSummaryAccumulator(): SummaryAccumulator {
         latencyMs: dist('latencyMs'),
         scheduleLagMs: dist('scheduleLagMs'),
         clientQueueMs: dist('clientQueueMs'),
+        sendDelayMs: dist('sendDelayMs'),
       };
     },
   };
