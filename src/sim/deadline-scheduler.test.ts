@@ -106,4 +106,26 @@ describe('createDeadlineScheduler', () => {
     expect(ran).toEqual(['b']);
     expect(s.pending).toBe(0);
   });
+
+  it('gives the event loop a turn every few ms when more is due than it can run', () => {
+    // 100 callbacks all due now, each taking 1 ms (the clock moves as they run).
+    const ran: number[] = [];
+    for (let i = 0; i < 100; i++) {
+      s.at(clockMs, () => {
+        clockMs += 1;
+        ran.push(i);
+      });
+    }
+    let ioTurnAfter = -1;
+    setImmediate(() => {
+      ioTurnAfter = ran.length;
+    });
+    vi.advanceTimersByTime(0);
+    vi.runAllTimers();
+    expect(ran).toHaveLength(100);
+    expect(ran).toEqual([...Array(100).keys()]); // still in deadline order
+    // The other immediate ran after the first slice, not after all 100.
+    expect(ioTurnAfter).toBeGreaterThan(0);
+    expect(ioTurnAfter).toBeLessThan(100);
+  });
 });

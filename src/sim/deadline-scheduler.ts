@@ -33,6 +33,9 @@ interface Entry extends DeadlineHandle {
   fn: (() => void) | null;
 }
 
+/** Longest run of callbacks before the event loop gets a turn, when more are already due. */
+const DRAIN_SLICE_MS = 5;
+
 /** Earlier deadline first; equal deadlines in the order they were made, so no stream starves. */
 function before(a: Entry, b: Entry): boolean {
   return a.atMs < b.atMs || (a.atMs === b.atMs && a.seq < b.seq);
@@ -111,11 +114,16 @@ export function createDeadlineScheduler(now: () => number): DeadlineScheduler {
     draining = true;
     try {
       let t = now();
+      const sliceEndMs = t + DRAIN_SLICE_MS;
+      let ran = 0;
       for (let top = heap[0]; top !== undefined && !closed; top = heap[0]) {
-        if (top.atMs > t) {
+        if (top.atMs > t || (++ran & 63) === 0) {
           // Writing a batch takes time: look at the clock again before going back to sleep.
           t = now();
           if (top.atMs > t) break;
+          // Overloaded: more is due than can be written. Let the event loop read its sockets (new
+          // requests, a /metrics scrape, closed connections) every few ms, or they would starve.
+          if (t > sliceEndMs) break;
         }
         pop();
         const fn = top.fn;

@@ -25,6 +25,8 @@ describe('parseSimRequest', () => {
       stream_options: { include_usage: true, continuous_usage_stats: true },
       seed: 5,
       temperature: 0.7,
+      stop: ['\n\n', ''],
+      include_stop_str_in_output: true,
     });
     expect(req).toEqual({
       api: 'completions',
@@ -37,6 +39,9 @@ describe('parseSimRequest', () => {
       includeUsage: true,
       continuousUsage: true,
       seed: 5,
+      stop: ['\n\n'],
+      includeStopStrInOutput: true,
+      messageRoles: [],
     });
   });
 
@@ -57,6 +62,7 @@ describe('parseSimRequest', () => {
       max_completion_tokens: 7,
     });
     expect(req.prompt).toEqual({ kind: 'text', text: 'be brief\nhi there' });
+    expect(req.messageRoles).toEqual(['system', 'user', 'assistant']);
     expect(req.maxTokens).toBe(7);
     expect(req.stream).toBe(false);
   });

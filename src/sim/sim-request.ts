@@ -1,6 +1,6 @@
 /**
  * Parsing of the OpenAI-style request bodies the simulator accepts, into one normalized shape the
- * engine understands. Loose objects: unknown sampling fields (temperature, top_p, stop, ...) are
+ * engine understands. Loose objects: unknown sampling fields (temperature, top_p, ...) are
  * accepted and ignored, as a server that does not implement them silently would.
  */
 import { z } from 'zod';
@@ -30,6 +30,12 @@ export interface SimRequest {
   continuousUsage: boolean;
   /** The request's own `seed`, folded into the output's seed when present. */
   seed: number | undefined;
+  /** Stop strings: generation ends at the first one the output contains (after min_tokens). */
+  stop: string[];
+  /** vLLM's include_stop_str_in_output: keep the matched stop string in the text. */
+  includeStopStrInOutput: boolean;
+  /** Chat: the role of every message, in order (the chat template adds tokens per message); [] for completions. */
+  messageRoles: string[];
 }
 
 const tokenCount = z.number().int().min(1).max(10_000_000);
@@ -49,6 +55,9 @@ const commonFields = {
   // One choice per request: n > 1 would multiply every stream, which this simple model does not do.
   n: z.literal(1, { error: 'the simulator generates one choice per request (n must be 1)' }).nullish(),
   seed: z.number().int().nullish(),
+  // OpenAI allows a string or up to 4 strings; vLLM allows any number. Empty strings never match.
+  stop: z.union([z.string(), z.array(z.string())]).nullish(),
+  include_stop_str_in_output: z.boolean().nullish(),
 };
 
 const commonSchema = z.looseObject(commonFields);
@@ -108,11 +117,12 @@ export function parseSimRequest(api: SimApi, body: unknown): ParsedSimRequest {
     if (!result.success) return { ok: false, message: describeIssues(result.error) };
     const data = result.data;
     const prompt: SimPrompt = { kind: 'text', text: chatPromptText(data.messages) };
-    return normalize(api, data, prompt, data.max_completion_tokens ?? data.max_tokens ?? undefined);
+    const roles = data.messages.map((m) => m.role);
+    return normalize(api, data, prompt, data.max_completion_tokens ?? data.max_tokens ?? undefined, roles);
   }
   const result = completionsSchema.safeParse(body);
   if (!result.success) return { ok: false, message: describeIssues(result.error) };
-  return normalize(api, result.data, result.data.prompt, result.data.max_tokens ?? undefined);
+  return normalize(api, result.data, result.data.prompt, result.data.max_tokens ?? undefined, []);
 }
 
 /** Every problem, each with the field it concerns. */
@@ -125,6 +135,7 @@ function normalize(
   data: z.output<typeof commonSchema>,
   prompt: SimPrompt,
   maxTokens: number | undefined,
+  messageRoles: string[],
 ): ParsedSimRequest {
   const options = data.stream_options ?? undefined;
   if (options && data.stream !== true) {
@@ -152,6 +163,9 @@ function normalize(
       includeUsage,
       continuousUsage: includeUsage && options?.continuous_usage_stats === true,
       seed: data.seed ?? undefined,
+      stop: (typeof data.stop === 'string' ? [data.stop] : (data.stop ?? [])).filter((s) => s.length > 0),
+      includeStopStrInOutput: data.include_stop_str_in_output === true,
+      messageRoles,
     },
   };
 }

@@ -9,7 +9,7 @@
  * Streamed events are assembled from precomputed string pieces rather than JSON.stringify of an
  * object per token: the simulator writes tens of thousands of events a second.
  */
-import type { GenerationPlan } from './sim-engine.js';
+import type { GenerationPlan } from './generation-plan.js';
 import type { SimApi } from './sim-request.js';
 
 /** What every chunk of one response repeats. */
@@ -32,8 +32,8 @@ export interface UsageCounts {
 export interface SseRenderer {
   /** Chat only: the role-only first delta, `{"role":"assistant","content":""}`. */
   role(usage?: UsageCounts): string;
-  /** One content event; `finishReason` is set on the last. */
-  content(text: string, finishReason: string | null, usage?: UsageCounts): string;
+  /** One content event; `finishReason` (and the matched stop string, if any) is set on the last. */
+  content(text: string, finishReason: string | null, usage?: UsageCounts, stopReason?: string | null): string;
   /** The `choices: []` event that stream_options.include_usage asks for. */
   usage(usage: UsageCounts): string;
 }
@@ -59,27 +59,26 @@ export function createSseRenderer(meta: ResponseMeta): SseRenderer {
   // Completions chunks carry every field; chat chunks only the ones vLLM sets (see file comment).
   const tail = (usage: UsageCounts | undefined): string =>
     usage ? `,"usage":${usageJson(usage)}}\n\n` : chat ? '}\n\n' : ',"usage":null}\n\n';
-  const finish = (reason: string | null): string =>
+  const finish = (reason: string | null, stopReason: string | null): string =>
     reason === null
       ? chat
         ? `"finish_reason":null}]`
         : `"finish_reason":null,"stop_reason":null}]`
-      : `"finish_reason":${JSON.stringify(reason)},"stop_reason":null}]`;
+      : `"finish_reason":${JSON.stringify(reason)},"stop_reason":${JSON.stringify(stopReason)}}]`;
   const roleChoice = '[{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}]';
   const textField = chat ? '[{"index":0,"delta":{"content":' : '[{"index":0,"text":';
   const afterText = chat ? '},"logprobs":null,' : ',"logprobs":null,';
   return {
     role: (usage) => head + roleChoice + tail(usage),
-    content: (text, finishReason, usage) =>
-      head + textField + JSON.stringify(text) + afterText + finish(finishReason) + tail(usage),
+    content: (text, finishReason, usage, stopReason = null) =>
+      head + textField + JSON.stringify(text) + afterText + finish(finishReason, stopReason) + tail(usage),
     usage: (usage) => `${head}[],"usage":${usageJson(usage)}}\n\n`,
   };
 }
 
 /** The body of a non-streaming response: the whole text at once, with usage. */
 export function renderCompletionBody(meta: ResponseMeta, plan: GenerationPlan): string {
-  let text = '';
-  for (const chunk of plan.chunks) text += chunk.text;
+  const text = plan.text;
   const usage = {
     prompt_tokens: plan.promptTokens,
     total_tokens: plan.promptTokens + plan.outputTokens,
@@ -93,14 +92,14 @@ export function renderCompletionBody(meta: ResponseMeta, plan: GenerationPlan): 
           message: { role: 'assistant', content: text, tool_calls: [] },
           logprobs: null,
           finish_reason: plan.finishReason,
-          stop_reason: null,
+          stop_reason: plan.stopReason,
         }
       : {
           index: 0,
           text,
           logprobs: null,
           finish_reason: plan.finishReason,
-          stop_reason: null,
+          stop_reason: plan.stopReason,
           prompt_logprobs: null,
         };
   return JSON.stringify({

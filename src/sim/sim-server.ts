@@ -1,29 +1,20 @@
 /**
- * The HTTP layer of the simulator: routes, body parsing, and keeping the engine's appointments.
- * Everything about a response is decided by the pure engine (sim-engine.ts) when the request
- * arrives; this file only writes each chunk when it falls due, on deadlines measured from the
- * request's arrival (see deadline-scheduler.ts).
+ * The HTTP layer of the simulator: routes, and the wiring of tokenizer, engine, metrics and faults.
+ * Generation requests are handled in generate-handler.ts; tokens are timed by a driver (the fixed
+ * latency model or the continuous-batching engine) and written by response-writer.ts.
  */
-import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { createRng } from '../core/arrival/rng.js';
-import {
-  createDeadlineScheduler,
-  type DeadlineHandle,
-  type DeadlineScheduler,
-} from './deadline-scheduler.js';
-import { deriveRequestSeed, planGeneration, type GenerationPlan } from './sim-engine.js';
-import { parseSimOptions, type SimOptions } from './sim-options.js';
-import { parseSimRequest, type SimApi } from './sim-request.js';
-import {
-  createSseRenderer,
-  renderCompletionBody,
-  renderErrorBody,
-  SSE_DONE,
-  type ResponseMeta,
-} from './sim-response.js';
+import { createDeadlineScheduler } from './deadline-scheduler.js';
+import { createEngineLoop } from './engine-loop.js';
+import { createFaultPicker } from './faults.js';
+import { handleGenerate, type SimContext } from './generate-handler.js';
+import { createFixedDriver } from './generation-driver.js';
+import { sendError, sendJson } from './http-reply.js';
+import { loadTokenizer } from './prompt-tokens.js';
+import { createSimMetrics } from './sim-metrics.js';
+import { parseSimOptions, resolveSimConfig, type SimOptions } from './sim-options.js';
 
 /** A running simulator. */
 export interface SimulatorHandle {
@@ -35,134 +26,7 @@ export interface SimulatorHandle {
   close(): Promise<void>;
 }
 
-/** Request bodies above this are refused: no benchmark prompt comes near it. */
-const MAX_BODY_BYTES = 32 * 1024 * 1024;
-
-interface SimContext {
-  options: SimOptions;
-  scheduler: DeadlineScheduler;
-  startedSec: number;
-}
-
-function sendJson(res: ServerResponse, status: number, body: string): void {
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
-  res.end(body);
-}
-
-function sendError(res: ServerResponse, status: number, type: string, message: string): void {
-  sendJson(res, status, renderErrorBody(status, type, message));
-}
-
-function readBody(req: IncomingMessage): Promise<string | undefined> {
-  return new Promise((resolve, reject) => {
-    const parts: Buffer[] = [];
-    let size = 0;
-    req.on('data', (part: Buffer) => {
-      size += part.length;
-      if (size <= MAX_BODY_BYTES) parts.push(part);
-    });
-    req.on('end', () => resolve(size <= MAX_BODY_BYTES ? Buffer.concat(parts).toString('utf8') : undefined));
-    req.on('error', reject);
-  });
-}
-
-/** Write a plan's chunks as SSE events, each at its deadline; stop if the client goes away. */
-function streamPlan(
-  ctx: SimContext,
-  res: ServerResponse,
-  meta: ResponseMeta,
-  plan: GenerationPlan,
-  arrivedMs: number,
-  usage: { final: boolean; continuous: boolean },
-): void {
-  // Headers go out now, as a real server's do; only the content waits for "prefill".
-  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8' });
-  res.flushHeaders();
-  const render = createSseRenderer(meta);
-  const { promptTokens } = plan;
-  let next = 0;
-  let handle: DeadlineHandle | undefined;
-  const emit = (): void => {
-    if (res.destroyed) return; // gone between the socket closing and 'close' reaching us
-    const chunk = plan.chunks[next]!;
-    const last = next === plan.chunks.length - 1;
-    let out = '';
-    // Design choice: chat's role-only delta goes out just before the first token, in one write.
-    // vLLM sends it on its first engine output, which is the first token unless chunked prefill
-    // splits a long prompt; either way no client should count it as content.
-    if (next === 0 && meta.api === 'chat') {
-      out += render.role(usage.continuous ? { promptTokens, completionTokens: 0 } : undefined);
-    }
-    const counts = { promptTokens, completionTokens: chunk.tokensSoFar };
-    out += render.content(chunk.text, last ? plan.finishReason : null, usage.continuous ? counts : undefined);
-    if (!last) {
-      res.write(out);
-      next++;
-      handle = ctx.scheduler.at(arrivedMs + plan.chunks[next]!.dueMs, emit);
-      return;
-    }
-    handle = undefined;
-    if (usage.final) out += render.usage(counts);
-    res.end(out + SSE_DONE);
-  };
-  handle = ctx.scheduler.at(arrivedMs + plan.chunks[0]!.dueMs, emit);
-  res.once('close', () => {
-    if (handle !== undefined) ctx.scheduler.cancel(handle);
-  });
-}
-
-async function handleGenerate(
-  ctx: SimContext,
-  api: SimApi,
-  req: IncomingMessage,
-  res: ServerResponse,
-  arrivedMs: number,
-): Promise<void> {
-  const text = await readBody(req);
-  if (text === undefined) {
-    return sendError(res, 413, 'BadRequestError', `request body exceeds ${MAX_BODY_BYTES} bytes`);
-  }
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
-    return sendError(res, 400, 'BadRequestError', `invalid JSON body: ${reason}`);
-  }
-  const parsed = parseSimRequest(api, body);
-  if (!parsed.ok) return sendError(res, 400, 'BadRequestError', parsed.message);
-  const request = parsed.request;
-  const model = ctx.options.model;
-  if (request.model !== undefined && request.model !== model) {
-    return sendError(res, 404, 'NotFoundError', `The model \`${request.model}\` does not exist.`);
-  }
-  const rng = createRng(deriveRequestSeed(ctx.options.seed, request));
-  const result = planGeneration(ctx.options, rng, request);
-  if (result.kind === 'too-long') return sendError(res, 400, 'BadRequestError', result.message);
-  if (res.destroyed) return; // the client left while the body was read
-  const plan = result.plan;
-  const meta: ResponseMeta = {
-    api,
-    id: `${api === 'chat' ? 'chatcmpl' : 'cmpl'}-${randomUUID().replaceAll('-', '')}`,
-    created: Math.floor(Date.now() / 1000),
-    model,
-  };
-  if (request.stream) {
-    const usage = { final: request.includeUsage, continuous: request.continuousUsage };
-    return streamPlan(ctx, res, meta, plan, arrivedMs, usage);
-  }
-  // Non-streaming: the whole answer when its last token is due.
-  const doneMs = arrivedMs + plan.chunks[plan.chunks.length - 1]!.dueMs;
-  const handle = ctx.scheduler.at(doneMs, () => sendJson(res, 200, renderCompletionBody(meta, plan)));
-  res.once('close', () => ctx.scheduler.cancel(handle));
-}
-
-type RouteHandler = (
-  ctx: SimContext,
-  req: IncomingMessage,
-  res: ServerResponse,
-  arrivedMs: number,
-) => void | Promise<void>;
+type RouteHandler = (ctx: SimContext, req: IncomingMessage, res: ServerResponse, arrivedMs: number) => void | Promise<void>;
 
 /** Static route table: path -> the one method it answers and its handler. */
 const ROUTES: Record<string, { method: string; handle: RouteHandler }> = {
@@ -177,7 +41,7 @@ const ROUTES: Record<string, { method: string; handle: RouteHandler }> = {
   '/v1/models': {
     method: 'GET',
     handle: (ctx, _req, res) => {
-      const { model, maxModelLen } = ctx.options;
+      const model = ctx.config.options.model;
       const card = {
         id: model,
         object: 'model',
@@ -185,7 +49,7 @@ const ROUTES: Record<string, { method: string; handle: RouteHandler }> = {
         owned_by: 'llmload-sim',
         root: model,
         parent: null,
-        max_model_len: maxModelLen,
+        max_model_len: ctx.config.maxModelLen,
       };
       sendJson(res, 200, JSON.stringify({ object: 'list', data: [card] }));
     },
@@ -195,6 +59,14 @@ const ROUTES: Record<string, { method: string; handle: RouteHandler }> = {
     method: 'GET',
     handle: (_ctx, _req, res) => void res.writeHead(200, { 'content-length': 0 }).end(),
   },
+  '/metrics': {
+    method: 'GET',
+    handle: (ctx, _req, res) => {
+      const text = ctx.metrics.render();
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+      res.end(text);
+    },
+  },
 };
 
 /**
@@ -203,15 +75,33 @@ const ROUTES: Record<string, { method: string; handle: RouteHandler }> = {
  * options.
  */
 export async function startSimulator(options: Partial<SimOptions> = {}): Promise<SimulatorHandle> {
-  const parsed = parseSimOptions(options);
+  const config = resolveSimConfig(parseSimOptions(options));
+  const parsed = config.options;
+  const now = (): number => performance.now();
+  const scheduler = createDeadlineScheduler(now);
+  const latency = config.latency;
+  const driver =
+    latency.kind === 'fixed'
+      ? createFixedDriver({ ttftMs: latency.ttftMs, itlMs: latency.itlMs, tokensPerChunk: parsed.tokensPerChunk, scheduler })
+      : createEngineLoop({ engine: latency.engine, scheduler, now });
   const ctx: SimContext = {
-    options: parsed,
-    scheduler: createDeadlineScheduler(() => performance.now()),
+    config,
+    scheduler,
+    driver,
+    tokenizer: await loadTokenizer(config.tokenizer),
+    metrics: createSimMetrics({
+      model: parsed.model,
+      maxModelLen: config.maxModelLen,
+      engine: driver.gauges,
+      gpu: latency.kind === 'batched' ? latency.gpu : undefined,
+    }),
+    faults: createFaultPicker({ rate: parsed.faultRate, kinds: parsed.faults, seed: parsed.seed }),
+    now,
     startedSec: Math.floor(Date.now() / 1000),
   };
   // requestTimeout 0: a long generation is not a slow client.
   const server = createServer({ noDelay: true, keepAlive: true, requestTimeout: 0 }, (req, res) => {
-    const arrivedMs = performance.now();
+    const arrivedMs = now();
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const route = ROUTES[q === -1 ? url : url.slice(0, q)];
@@ -246,7 +136,8 @@ export async function startSimulator(options: Partial<SimOptions> = {}): Promise
     host: address.address,
     close() {
       closing ??= new Promise<void>((resolve) => {
-        ctx.scheduler.close();
+        driver.close();
+        scheduler.close();
         server.close(() => resolve());
         // Keep-alive and mid-stream connections would otherwise hold close() open for seconds.
         server.closeAllConnections();
