@@ -7,12 +7,9 @@ import type { ParsedStream, TimedChunk } from './protocol.js';
 import { parseNdjsonLines } from './ndjson-lines.js';
 import {
   emptyParsedStream,
-  excerpt,
   type JsonObject,
-  malformedChunk,
-  parseJsonObject,
+  readJsonLine,
   readUsage,
-  serverErrorMessage,
 } from './stream-json.js';
 
 /** Characters of generated text in one line; 0 means the line carried none. */
@@ -34,20 +31,12 @@ export function parseOllamaStream(chunks: readonly TimedChunk[], lineTextLength:
 
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
-    const obj = parseJsonObject(line.text);
-    if (obj === undefined) {
-      // A last line with no newline that does not parse was cut off in transit, not malformed.
-      out.error =
-        lastUnterminated && i === lines.length - 1
-          ? { kind: 'truncated_stream', message: `body ended inside a line: ${excerpt(line.text)}` }
-          : malformedChunk(line.text, 'line is not a JSON object');
+    const read = readJsonLine(line.text, lastUnterminated && i === lines.length - 1);
+    if ('error' in read) {
+      out.error = read.error;
       return out;
     }
-    const serverError = serverErrorMessage(obj);
-    if (serverError !== undefined) {
-      out.error = { kind: 'server_error_event', message: serverError };
-      return out;
-    }
+    const obj = read.obj;
     const chars = lineTextLength(obj);
     if (chars > 0) {
       out.contentTimesMs.push(line.atMs);

@@ -83,3 +83,25 @@ export function malformedChunk(data: string, why: string): NonNullable<ParsedStr
 export function emptyParsedStream(): ParsedStream {
   return { contentTimesMs: [], outputChars: 0, finished: false };
 }
+
+/**
+ * One line of a JSON-lines stream as an object, or the error that ends the stream: a last line with
+ * no terminator that does not parse was cut off in transit (truncated), any other is malformed; an
+ * error object from the server is a server error.
+ */
+export function readJsonLine(
+  text: string,
+  isUnterminatedLast: boolean,
+): { obj: JsonObject } | { error: NonNullable<ParsedStream['error']> } {
+  const obj = parseJsonObject(text);
+  if (obj === undefined) {
+    return {
+      error: isUnterminatedLast
+        ? { kind: 'truncated_stream', message: `body ended inside a line: ${excerpt(text)}` }
+        : malformedChunk(text, 'line is not a JSON object'),
+    };
+  }
+  const serverError = serverErrorMessage(obj);
+  if (serverError !== undefined) return { error: { kind: 'server_error_event', message: serverError } };
+  return { obj };
+}

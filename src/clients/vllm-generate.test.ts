@@ -58,7 +58,7 @@ describe('vllmGenerateClient', () => {
       contentTimesMs: [100],
       outputChars: 0,
       finished: false,
-      error: { kind: 'truncated_stream', message: 'body ended inside an object: {"text": ["The capital of Fr' },
+      error: { kind: 'truncated_stream', message: 'body ended inside a line: {"text": ["The capital of Fr' },
     });
   });
 

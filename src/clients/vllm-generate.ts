@@ -6,7 +6,7 @@
  */
 import type { GenerationRequest, ParsedStream, ProtocolClient, TimedChunk } from './protocol.js';
 import { NDJSON_ACCEPT, parseNdjsonLines } from './ndjson-lines.js';
-import { emptyParsedStream, excerpt, malformedChunk, parseJsonObject, serverErrorMessage } from './stream-json.js';
+import { emptyParsedStream, malformedChunk, readJsonLine } from './stream-json.js';
 
 /**
  * Parse a `/generate` body.
@@ -27,20 +27,12 @@ function parseGenerateStream(chunks: readonly TimedChunk[]): ParsedStream {
 
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
-    const obj = parseJsonObject(line.text);
-    if (obj === undefined) {
-      // A last line with no terminator that does not parse was cut off in transit, not malformed.
-      out.error =
-        lastUnterminated && i === lines.length - 1
-          ? { kind: 'truncated_stream', message: `body ended inside an object: ${excerpt(line.text)}` }
-          : malformedChunk(line.text, 'line is not a JSON object');
+    const read = readJsonLine(line.text, lastUnterminated && i === lines.length - 1);
+    if ('error' in read) {
+      out.error = read.error;
       return out;
     }
-    const serverError = serverErrorMessage(obj);
-    if (serverError !== undefined) {
-      out.error = { kind: 'server_error_event', message: serverError };
-      return out;
-    }
+    const obj = read.obj;
     // One output was asked for (no `n`), so only the first entry is read.
     const texts = obj.text;
     const text: unknown = Array.isArray(texts) ? texts[0] : undefined;

@@ -7,18 +7,11 @@
  * writers as tokens go out, so the figures agree with what the clients saw.
  */
 import type { FaultKind } from './faults.js';
+import type { EngineStats } from './engine/batch-scheduler.js';
 import { createCounter, createGauge, createHistogram, type Labels, type MetricFamily } from './prometheus-text.js';
 
 /** The engine's live figures, read at scrape time. */
-export interface EngineGauges {
-  running: number;
-  waiting: number;
-  kvUsage: number;
-  kvBlocksUsed: number;
-  preemptions: number;
-  prefixQueriedTokens: number;
-  prefixHitTokens: number;
-}
+export type EngineGauges = EngineStats;
 
 /** What the GPU-memory gauges need; absent for the fixed profile, which simulates no hardware. */
 export interface GpuMemoryModel {
