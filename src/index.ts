@@ -7,7 +7,28 @@ export { createMonotonicClock, createManualClock, type Clock, type ManualClock }
 export { runOpenLoop, type Dispatch, type OpenLoopOptions } from './runner/open-loop.js';
 export { runConfigSchema, RUN_DEFAULTS, type RunConfig, type RunConfigInput } from './config/run-config.js';
 export { parseRunConfig } from './config/parse-run-config.js';
-export { startSimulator, startSimulatorWorker, parseSimOptions, simOptionsSchema, type SimOptions, type SimulatorHandle } from './sim/index.js';
+export {
+  startSimulator,
+  startSimulatorWorker,
+  parseSimOptions,
+  resolveSimConfig,
+  simOptionsSchema,
+  simulateEngine,
+  describeProfiles,
+  PROFILES,
+  PROFILE_NAMES,
+  DEFAULT_PROFILE,
+  FAULT_KINDS,
+  FAULT_HEADER,
+  type SimOptions,
+  type SimOptionsInput,
+  type SimConfig,
+  type SimulatorHandle,
+  type FaultKind,
+  type ProfileName,
+  type SimulatedArrival,
+  type SimulationResult,
+} from './sim/index.js';
 export { PROTOCOLS, inferApiKind } from './clients/index.js';
 export { API_KINDS, type ApiKind, type ProtocolClient, type ParsedStream, type TimedChunk } from './clients/protocol.js';
 export { requestRecordSchema, REQUEST_ERROR_KINDS, type RequestRecord, type RequestErrorKind } from './core/metrics/request-record.js';
@@ -20,4 +41,10 @@ export { makeWordPrompt, samplePoisson } from './core/prompts/synthetic-words.js
 export { renderCsvHeader, renderCsvRow, CSV_COLUMNS } from './report/csv.js';
 export { renderRecordLine } from './report/jsonl.js';
 export { renderSummaryTable } from './report/summary-table.js';
+export { loadRun } from './report/load-run.js';
+export { savedRunFromRecords, createSavedRunBuilder, type SavedRun, type RequestPoint, type SavedRunBuilder } from './report/saved-run.js';
+export { parseSavedResult, savedResultSchema, type SavedResult } from './report/saved-result.js';
+export { renderPlots, renderPlotPng, renderPlotSvg, renderOverviewPng, plotSpec, OVERVIEW_FILE, type PlotFile } from './report/render-plots.js';
+export { CHARTS, CHART_KINDS, type ChartKind } from './report/charts/index.js';
+export { renderHtmlReport, REPORT_FILE } from './report/html.js';
 export { LlmloadError, ConfigError, type LlmloadErrorCode, type ConfigProblem } from './errors.js';

@@ -44,7 +44,11 @@ describe('llmload run (CLI)', () => {
   async function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string; stdout: string; stderr: string }> {
     const out = args.includes('--out') ? (args[args.indexOf('--out') + 1] as string) : join(tempDir(), 'run');
     const cap = captureIo(env);
-    const code = await runCli(['run', '--endpoint', endpoint, '--max-tokens', '3', ...(args.includes('--out') ? [] : ['--out', out]), ...args], cap.io);
+    // Plotting after a run is covered by plot-cli.test.ts; here it would only cost time.
+    const code = await runCli(
+      ['run', '--endpoint', endpoint, '--max-tokens', '3', '--no-plots', ...(args.includes('--out') ? [] : ['--out', out]), ...args],
+      cap.io,
+    );
     return { code, out, stdout: cap.stdout(), stderr: cap.stderr() };
   }
 

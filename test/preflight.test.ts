@@ -3,7 +3,7 @@
  * timed; a right one with an API key works, and the key never lands in any output.
  */
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli/cli.js';
@@ -138,9 +138,11 @@ describe('preflight', () => {
       expect(posts).toHaveLength(5);
       for (const r of [server.received[0], ...posts]) expect(r?.headers.authorization).toBe(`Bearer ${key}`);
 
-      const files = readdirSync(out);
-      expect(files.sort()).toEqual(['benchmark_results.csv', 'requests.jsonl', 'summary.json']);
-      for (const f of files) expect(readFileSync(join(out, f), 'utf8')).not.toContain(key);
+      // Every file the run wrote, plots and report included (the PNGs read as bytes, the key as ASCII).
+      const files = readdirSync(out, { recursive: true }).map(String);
+      expect(files.filter((f) => !f.startsWith('plot')).sort()).toEqual(['benchmark_results.csv', 'report.html', 'requests.jsonl', 'summary.json']);
+      expect(files.some((f) => f.endsWith('.png'))).toBe(true);
+      for (const f of files) if (statSync(join(out, f)).isFile()) expect(readFileSync(join(out, f), 'latin1')).not.toContain(key);
       expect(cap.stdout()).not.toContain(key);
       expect(cap.stderr()).not.toContain(key);
     } finally {

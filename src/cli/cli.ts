@@ -3,6 +3,7 @@ import { ConfigError, LlmloadError, type LlmloadErrorCode } from '../errors.js';
 import { TOOL } from '../version.js';
 import { normalizeFlagSpelling } from './argv.js';
 import type { CliIo } from './io.js';
+import { plotCommand } from './plot-command.js';
 import { runCommand } from './run-command.js';
 import { simCommand } from './sim-command.js';
 
@@ -26,7 +27,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
     });
-  for (const cmd of [runCommand(io), simCommand(io)]) program.addCommand(cmd.exitOverride());
+  for (const cmd of [runCommand(io), simCommand(io), plotCommand(io)]) program.addCommand(cmd.exitOverride());
   try {
     await program.parseAsync(normalizeFlagSpelling(argv), { from: 'user' });
     return io.exitCode;

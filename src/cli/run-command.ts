@@ -8,6 +8,7 @@ import { runBenchmark, type RunResult } from '../runner/run-benchmark.js';
 import { parseNumberFlag } from './argv.js';
 import type { CliIo } from './io.js';
 import { defaultOutDir, prepareOutDir } from './output-dir.js';
+import { plotAfterRun } from './plot-command.js';
 import { createProgress, type Progress } from './progress.js';
 import { createRunWriter, RUN_FILES } from './run-writer.js';
 
@@ -46,6 +47,7 @@ interface RunFlags {
   grace?: string;
   apiKeyEnv: string;
   warmup: boolean;
+  plots: boolean;
   quiet?: boolean;
   json?: boolean;
 }
@@ -69,6 +71,7 @@ export function runCommand(io: CliIo): Command {
     .option('--grace <s>', 'after Ctrl-C, seconds in-flight requests may finish (default 3)')
     .option('--api-key-env <NAME>', 'environment variable holding the API key', 'OPENAI_API_KEY')
     .option('--no-warmup', 'do not open connections before the timed run')
+    .option('--no-plots', 'do not draw the plots and the HTML report at the end (llmload plot can, later)')
     .option('--quiet', 'no progress line or notices; only the result folder and errors')
     .option('--json', 'print the run result as JSON on stdout instead of the table')
     .allowUnknownOption(true)
@@ -182,5 +185,6 @@ async function executeRun(flags: RunFlags, extra: string[], io: CliIo): Promise<
   io.stderr.write(
     `llmload: ${result.interrupted ? 'interrupted; what was gathered is' : 'results'} in ${outDir}/ (${RUN_FILES.csv}, ${RUN_FILES.records}, ${RUN_FILES.summary})\n`,
   );
+  if (flags.plots) await plotAfterRun(outDir, io, result.interrupted);
   return result.interrupted ? 130 : 0;
 }

@@ -1,0 +1,95 @@
+import type { TopLevelSpec } from 'vega-lite';
+import type { SavedDistribution } from '../saved-result.js';
+import type { SavedRun } from '../saved-run.js';
+import { STATIC_OPTIONS, type ChartLayer, type ChartOptions } from './chart.js';
+import { formatCount, formatMs, formatNumber } from './format.js';
+import { CHART_KINDS, CHARTS } from './index.js';
+import { describeRate, runSubtitle } from './run-title.js';
+import { chartConfig, COLOR } from './theme.js';
+
+/** One panel's plot area in CSS pixels; axes, legend and title are added around it. */
+const PANEL = { width: 400, height: 210 } as const;
+const COLUMNS = 3;
+/** Panels are a quarter of a chart's area: 3,000 points per panel show all a full chart's 10,000 do. */
+const PANEL_OPTIONS: ChartOptions = { ...STATIC_OPTIONS, maxPoints: 3_000 };
+
+type LayerChart = Extract<TopLevelSpec, { layer: unknown }>;
+type Panel = Pick<LayerChart, 'name' | 'title' | 'width' | 'height' | 'layer' | 'resolve' | 'view'>;
+
+/**
+ * The whole run on one page: every chart as a small multiple in a 3 x 3 grid, the ninth panel the
+ * key numbers. Each panel keeps its own legend and notes (what was sampled or cut); the page title
+ * names the run once. Its size follows from the panels (vega-lite cannot fit a grid to a fixed size),
+ * about 1,400 x 1,000 CSS pixels.
+ */
+export function overviewSpec(run: SavedRun, opts: ChartOptions = PANEL_OPTIONS): TopLevelSpec {
+  const panels: Panel[] = CHART_KINDS.map((kind) => {
+    const viewName = `panel_${kind}`;
+    const parts = CHARTS[kind].build(run, { ...opts, viewName });
+    return {
+      name: viewName,
+      title: { text: parts.title, ...(parts.notes.length ? { subtitle: parts.notes } : {}) },
+      width: PANEL.width,
+      height: PANEL.height,
+      layer: parts.layer,
+      ...(parts.resolve ? { resolve: parts.resolve } : {}),
+    };
+  });
+  panels.push({
+    name: 'panel_numbers',
+    title: { text: 'Key numbers' },
+    width: PANEL.width,
+    height: PANEL.height,
+    layer: [keyNumbersLayer(run)],
+    view: { stroke: null },
+  });
+  // Every panel has its own scales and legends: one latency axis must not stretch another's.
+  const resolve = { scale: { color: 'independent', shape: 'independent', strokeDash: 'independent', x: 'independent', y: 'independent' } } as const;
+
+  const base = chartConfig();
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: { text: 'Run overview', subtitle: runSubtitle(run), fontSize: 22, subtitleFontSize: 14 },
+    // A wrapped grid rather than rows of hconcat: panels line up in columns whatever their axis labels.
+    concat: panels,
+    columns: COLUMNS,
+    resolve,
+    config: {
+      ...base,
+      title: { ...base.title, fontSize: 15, subtitleFontSize: 11, offset: 8 },
+      axis: { ...base.axis, labelFontSize: 10.5, titleFontSize: 11.5 },
+      legend: { ...base.legend, labelFontSize: 10.5, symbolSize: 70, columnPadding: 10, labelLimit: 260 },
+      concat: { spacing: 36 },
+    },
+  };
+}
+
+/** The summary's headline figures as lines of text, for the overview's ninth panel. */
+function keyNumbersLayer(run: SavedRun): ChartLayer {
+  const s = run.result.summary;
+  const c = run.result.config;
+  const pct = (d: SavedDistribution | null, unit: (v: number) => string): string =>
+    d ? `p50 ${unit(d.p50)} · p90 ${unit(d.p90)} · p99 ${unit(d.p99)}` : 'none';
+  const seconds = (ms: number): string => `${formatNumber(ms / 1000)} s`;
+  const lines = [
+    `requests: ${formatCount(s.requests.completed)} ok, ${formatCount(s.requests.failed)} failed of ${formatCount(s.requests.total)} sent`,
+    `arrivals: ${describeRate(c.ratePerSec)}, max concurrency ${formatCount(c.maxConcurrency)}`,
+    `duration ${formatNumber(s.durationS)} s · ${formatNumber(s.requestThroughputPerSec)} req/s completed`,
+    `output ${formatNumber(s.outputTokenThroughputPerSec)} tok/s · total ${formatNumber(s.totalTokenThroughputPerSec)} tok/s`,
+    `TTFT ${pct(s.ttftMs, formatMs)}`,
+    `TPOT ${pct(s.tpotMs, formatMs)}`,
+    `ITL ${pct(s.itlMs, formatMs)}`,
+    `latency ${pct(s.latencyMs, seconds)}`,
+    `schedule lag ${pct(s.scheduleLagMs, formatMs)}`,
+  ];
+  const errors = Object.entries(s.requests.errorsByKind).map(([k, n]) => `${k} ${formatCount(n ?? 0)}`);
+  if (errors.length) lines.push(`errors: ${errors.join(', ')}`);
+  return {
+    data: { values: lines.map((text, i) => ({ text, i })) },
+    mark: { type: 'text', align: 'left', baseline: 'top', fontSize: 12.5, color: COLOR.ink, x: 4 },
+    encoding: {
+      y: { field: 'i', type: 'ordinal', axis: null, scale: { paddingOuter: 0.2 } },
+      text: { field: 'text', type: 'nominal' },
+    },
+  };
+}

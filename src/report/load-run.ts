@@ -1,0 +1,69 @@
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { requestRecordSchema } from '../core/metrics/request-record.js';
+import { LlmloadError } from '../errors.js';
+import { createSavedRunBuilder, type SavedRun } from './saved-run.js';
+import { parseSavedResult } from './saved-result.js';
+
+/** The files of a run folder that a report reads (the run writer's names). */
+export const RUN_INPUT_FILES = { records: 'requests.jsonl', summary: 'summary.json' } as const;
+
+/**
+ * Read a run folder back: summary.json, validated, and requests.jsonl, streamed line by line so a run
+ * of any length is read in memory proportional to its requests (chunk times are folded into the ITL
+ * distribution as they pass, not kept).
+ *
+ * This is the reports' one impure edge; everything after it is a pure function of the SavedRun.
+ *
+ * A line of requests.jsonl that is not a valid record is skipped and counted, not fatal: a run killed
+ * while writing leaves a torn last line, and the rest of it is still worth plotting. The count and the
+ * first few line numbers with their reasons travel in `run.skipped`, which the CLI prints and the
+ * report shows. A folder without a valid summary.json or requests.jsonl is not a run: that throws a
+ * LlmloadError (LLMLOAD_CONFIG_INVALID, bad input) naming the folder and what is missing.
+ */
+export async function loadRun(dir: string): Promise<SavedRun> {
+  const notARun = (why: string): LlmloadError =>
+    new LlmloadError('LLMLOAD_CONFIG_INVALID', `"${dir}" is not an llmload run folder: ${why}`);
+  const isFile = async (name: string): Promise<boolean> => (await stat(join(dir, name)).catch(() => null))?.isFile() ?? false;
+  const dirStat = await stat(dir).catch(() => null);
+  if (!dirStat?.isDirectory()) throw notARun('no such folder');
+  const absent: string[] = [];
+  for (const f of Object.values(RUN_INPUT_FILES)) if (!(await isFile(f))) absent.push(f);
+  if (absent.length) {
+    throw notARun(`${absent.join(' and ')} missing (a run writes summary.json when it ends; one that was killed before that has none)`);
+  }
+
+  let summaryJson: unknown;
+  try {
+    summaryJson = JSON.parse(await readFile(join(dir, RUN_INPUT_FILES.summary), 'utf8'));
+  } catch (err) {
+    throw notARun(`summary.json is not valid JSON (${(err as Error).message})`);
+  }
+  let result;
+  try {
+    result = parseSavedResult(summaryJson);
+  } catch (err) {
+    throw notARun(`summary.json is not an llmload result: ${(err as Error).message}`);
+  }
+
+  const builder = createSavedRunBuilder();
+  const lines = createInterface({ input: createReadStream(join(dir, RUN_INPUT_FILES.records), 'utf8'), crlfDelay: Infinity });
+  let lineNumber = 0;
+  for await (const line of lines) {
+    lineNumber++;
+    if (line.trim() === '') continue;
+    let json: unknown;
+    try {
+      json = JSON.parse(line);
+    } catch {
+      builder.skip(lineNumber, 'not valid JSON');
+      continue;
+    }
+    const parsed = requestRecordSchema.safeParse(json);
+    if (parsed.success) builder.add(parsed.data);
+    else builder.skip(lineNumber, parsed.error.issues.map((i) => `${i.path.join('.') || '(record)'}: ${i.message}`).join('; '));
+  }
+  return builder.finish(result);
+}

@@ -1,0 +1,129 @@
+/**
+ * The HTML report in a real browser: Debian's Chromium, driven by playwright-core. The page must load
+ * with no console error and no request but its own, draw every chart, show a request's details on
+ * hover, toggle a series from the legend, and run none of the script a hostile server planted in its
+ * model name, label and error messages. A screenshot is kept in test/artifacts/ for a human to look at.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHART_KINDS } from '../src/report/charts/index.js';
+import { renderHtmlReport } from '../src/report/html.js';
+import { HOSTILE, hostileRun } from './helpers/hostile-run.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const HAVE_CHROMIUM = existsSync(CHROMIUM);
+const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url));
+
+if (!HAVE_CHROMIUM) {
+  // Said out loud, not only skipped: CI installs chromium (.ci/run), so this should never show there.
+  console.warn(`report-browser.test.ts: SKIPPED, ${CHROMIUM} is not installed (apt-get install -y chromium)`);
+}
+
+/** Move the pointer to the middle of what `target` draws (scrolled into view first). */
+async function hoverCenter(target: Locator): Promise<void> {
+  await target.scrollIntoViewIfNeeded();
+  const box = await target.boundingBox({ timeout: 5000 });
+  if (!box) throw new Error('target has no box');
+  await target.page().mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+}
+
+async function clickCenter(target: Locator): Promise<void> {
+  await hoverCenter(target);
+  await target.page().mouse.down();
+  await target.page().mouse.up();
+}
+
+describe.skipIf(!HAVE_CHROMIUM)(`report.html in headless Chromium (skipped when ${CHROMIUM} is absent)`, () => {
+  let dir: string;
+  let context: BrowserContext;
+  let page: Page;
+  let pageUrl: string;
+  const consoleErrors: string[] = [];
+  const requests: string[] = [];
+  const dialogs: string[] = [];
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'llmload-report-'));
+    const file = join(dir, 'report.html');
+    writeFileSync(file, renderHtmlReport(hostileRun(60)));
+    pageUrl = pathToFileURL(file).href;
+    context = await chromium.launchPersistentContext(join(dir, 'profile'), {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1100, height: 900 },
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+    page.on('pageerror', (e) => consoleErrors.push(`uncaught: ${e.message}`));
+    page.on('request', (r) => requests.push(r.url()));
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    await page.goto(pageUrl);
+    await page.waitForSelector('body[data-charts]', { timeout: 25_000 });
+  }, 60_000);
+
+  afterAll(async () => {
+    await context?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('loads with no console error and no request other than the page itself', async () => {
+    expect(await page.locator('body').getAttribute('data-charts')).toBe('ready');
+    expect(consoleErrors).toEqual([]);
+    expect(requests).toEqual([pageUrl]);
+  });
+
+  it('draws every chart as SVG with marks in it', async () => {
+    for (const kind of CHART_KINDS) {
+      const marks = await page.locator(`#chart-${kind} svg .role-mark`).count();
+      expect(marks, kind).toBeGreaterThan(0);
+    }
+  });
+
+  it("shows a request's details when the pointer is on its point", async () => {
+    await page.locator('#chart-throughputLatency').scrollIntoViewIfNeeded();
+    await hoverCenter(page.locator('#chart-throughputLatency g.mark-symbol.role-mark path').first());
+    const tooltip = page.locator('#vg-tooltip-element.visible');
+    await tooltip.waitFor({ timeout: 5000 });
+    const text = await tooltip.innerText();
+    for (const field of ['request #', 'latency (s)', 'TTFT (ms)', 'output tokens']) expect(text).toContain(field);
+  });
+
+  it('toggles a series from its legend entry', async () => {
+    const opacity = (): Promise<string | null> => page.locator('#chart-throughputLatency g.mark-symbol.role-mark path').first().getAttribute('opacity');
+    expect(await opacity()).toBe('0.45');
+    // The second legend entry's symbol: "Pareto frontier (...)". Clicking it shows that series only.
+    await clickCenter(page.locator('#chart-throughputLatency .role-legend-symbol path').nth(1));
+    await expect.poll(opacity, { timeout: 5000 }).toBe('0.06');
+    await page.keyboard.press('Escape');
+  });
+
+  it("shows a failed request's hostile error message as text, and runs none of the planted script", async () => {
+    await page.locator('#chart-timeline').scrollIntoViewIfNeeded();
+    // A failed request's cross (each mark's ARIA label names its series).
+    await hoverCenter(page.locator('#chart-timeline path[aria-label*="series: failed"]').first());
+    const tooltip = page.locator('#vg-tooltip-element.visible');
+    await tooltip.waitFor({ timeout: 5000 });
+    expect(await tooltip.innerText()).toContain('window.__pwned = 3');
+    expect(await page.locator('header h1').innerText()).toContain(HOSTILE.label);
+    expect(await page.evaluate(() => (globalThis as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.locator('img, iframe, #vg-tooltip-element svg').count()).toBe(0);
+    // Only the report's own four scripts (libraries and bootstrap) and its JSON data.
+    expect(await page.locator('script').count()).toBe(5);
+    expect(dialogs).toEqual([]);
+  });
+
+  it('keeps a screenshot for a human to look at', async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.locator('header').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(ARTIFACTS, 'report.png'), fullPage: true });
+    expect(existsSync(join(ARTIFACTS, 'report.png'))).toBe(true);
+  });
+});
