@@ -5,6 +5,7 @@ import { parseRunConfig } from '../config/parse-run-config.js';
 import { ConfigError, type ConfigProblem } from '../errors.js';
 import { renderSummaryTable } from '../report/summary-table.js';
 import { runBenchmark, type RunResult } from '../runner/run-benchmark.js';
+import { parseSimOptions, type SimOptions } from '../sim/index.js';
 import { parseNumberFlag } from './argv.js';
 import type { CliIo } from './io.js';
 import { defaultOutDir, prepareOutDir } from './output-dir.js';
@@ -48,6 +49,8 @@ interface RunFlags {
   apiKeyEnv: string;
   warmup: boolean;
   plots: boolean;
+  simProfile?: string;
+  simFaultRate?: string;
   quiet?: boolean;
   json?: boolean;
 }
@@ -72,6 +75,8 @@ export function runCommand(io: CliIo): Command {
     .option('--api-key-env <NAME>', 'environment variable holding the API key', 'OPENAI_API_KEY')
     .option('--no-warmup', 'do not open connections before the timed run')
     .option('--no-plots', 'do not draw the plots and the HTML report at the end (llmload plot can, later)')
+    .option('--sim-profile <name>', 'without --endpoint: the built-in simulator\'s profile (see llmload sim --list-profiles)')
+    .option('--sim-fault-rate <share>', 'without --endpoint: share of requests the simulator fails on purpose (0-1)')
     .option('--quiet', 'no progress line or notices; only the result folder and errors')
     .option('--json', 'print the run result as JSON on stdout instead of the table')
     .allowUnknownOption(true)
@@ -117,6 +122,7 @@ async function executeRun(flags: RunFlags, extra: string[], io: CliIo): Promise<
     if (!(err instanceof ConfigError)) throw err;
     problems.push(...err.problems);
   }
+  const simulator = simulatorOptions(flags, problems);
   const outDir = flags.out ?? defaultOutDir(new Date(), flags.label);
   if (!problems.length) {
     const outProblem = prepareOutDir(outDir);
@@ -153,6 +159,7 @@ async function executeRun(flags: RunFlags, extra: string[], io: CliIo): Promise<
     result = await runBenchmark({
       config,
       apiKey: io.env[flags.apiKeyEnv] || undefined,
+      simulator,
       signal: controller.signal,
       hooks: {
         onNotice: say,
@@ -187,4 +194,27 @@ async function executeRun(flags: RunFlags, extra: string[], io: CliIo): Promise<
   );
   if (flags.plots) await plotAfterRun(outDir, io, result.interrupted);
   return result.interrupted ? 130 : 0;
+}
+
+/** The built-in simulator's options from --sim-* flags, validated before anything is created or sent. */
+function simulatorOptions(flags: RunFlags, problems: ConfigProblem[]): Partial<SimOptions> | undefined {
+  const given = flags.simProfile !== undefined || flags.simFaultRate !== undefined;
+  if (!given) return undefined;
+  if (flags.endpoint !== undefined) {
+    problems.push({ field: flags.simProfile !== undefined ? '--sim-profile' : '--sim-fault-rate', message: 'applies only to the built-in simulator (without --endpoint)' });
+    return undefined;
+  }
+  const faultRate = parseNumberFlag('--sim-fault-rate', flags.simFaultRate, problems);
+  const options = {
+    ...(flags.simProfile !== undefined ? { profile: flags.simProfile } : {}),
+    ...(faultRate !== undefined ? { faultRate } : {}),
+  };
+  try {
+    parseSimOptions(options);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    const flagOf: Record<string, string> = { 'sim.profile': '--sim-profile', 'sim.faultRate': '--sim-fault-rate' };
+    problems.push(...err.problems.map((p) => ({ ...p, field: flagOf[p.field] ?? p.field })));
+  }
+  return options as Partial<SimOptions>;
 }
