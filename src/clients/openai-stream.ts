@@ -5,9 +5,9 @@
  */
 import type { ParsedStream, TimedChunk } from './protocol.js';
 import { parseSseEvents } from './sse-events.js';
+import { excerpt } from '../text-excerpt.js';
 import {
   emptyParsedStream,
-  excerpt,
   isJsonObject,
   type JsonObject,
   malformedChunk,

@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { excerpt, parseJsonObject, readUsage, serverErrorMessage } from './stream-json.js';
+import { excerpt } from '../text-excerpt.js';
+import { parseJsonObject, readUsage, serverErrorMessage } from './stream-json.js';
 
 describe('excerpt', () => {
   it('keeps short text whole and cuts long text to 200 characters plus an ellipsis', () => {

@@ -3,13 +3,11 @@
  * recognise the error objects servers send mid-stream, read token counts, and cut bad data down to an
  * excerpt that is safe to store in a request record.
  */
+import { excerpt } from '../text-excerpt.js';
 import type { ParsedStream } from './protocol.js';
 
 /** A JSON object as parsed from the wire: nothing about its fields is trusted yet. */
 export type JsonObject = Record<string, unknown>;
-
-/** Longest excerpt of server data kept in an error message (thousands of failed requests each keep one). */
-const EXCERPT_MAX_CHARS = 200;
 
 /** True for a plain JSON object (not null, not an array). */
 export function isJsonObject(value: unknown): value is JsonObject {
@@ -32,15 +30,6 @@ export function textLength(value: unknown): number {
   return typeof value === 'string' ? value.length : 0;
 }
 
-/** `text` cut to at most about 200 characters, marked with an ellipsis when cut. */
-export function excerpt(text: string): string {
-  if (text.length <= EXCERPT_MAX_CHARS) return text;
-  let end = EXCERPT_MAX_CHARS;
-  // Do not leave half a surrogate pair behind: it would not survive a round trip through UTF-8.
-  const last = text.charCodeAt(end - 1);
-  if (last >= 0xd800 && last <= 0xdbff) end -= 1;
-  return `${text.slice(0, end)}…`;
-}
 
 /**
  * The message of an error object sent in place of a normal event, or undefined when `obj` is not one.

@@ -1,7 +1,7 @@
 import type { Agent } from 'undici';
 import type { GenerationRequest, ProtocolClient } from '../clients/protocol.js';
 import type { RequestRecord } from '../core/metrics/request-record.js';
-import { excerpt } from './excerpt.js';
+import { excerpt } from '../text-excerpt.js';
 import type { Dispatch } from './open-loop.js';
 import { exchange, type RawExchange } from './transport.js';
 
@@ -71,7 +71,7 @@ export function toRecord(
       ...fallbackTokens,
       contentTimesMs: [],
       ok: false,
-      error: { kind: 'http_status', message: `HTTP ${raw.status}${body ? `: ${excerpt(body)}` : ''}` },
+      error: { kind: 'http_status', message: `HTTP ${raw.status}${body ? `: ${excerpt(body, 500)}` : ''}` },
     };
   }
 

@@ -1,7 +1,7 @@
 import type { Agent } from 'undici';
 import type { ApiKind, ProtocolClient } from '../clients/protocol.js';
 import { LlmloadError } from '../errors.js';
-import { excerpt } from './excerpt.js';
+import { excerpt } from '../text-excerpt.js';
 import { exchange, type RawExchange } from './transport.js';
 
 const PREFLIGHT_TIMEOUT_MS = 10_000;
@@ -40,7 +40,7 @@ export async function preflight(o: {
   if (got.status === 401 || got.status === 403) {
     throw new LlmloadError(
       'LLMLOAD_TARGET_FORBIDDEN',
-      `GET ${modelsUrl.href} answered HTTP ${got.status}: ${excerpt(bodyText(got), 300)} (is the API key set in the variable --api-key-env names?)`,
+      `GET ${modelsUrl.href} answered HTTP ${got.status}: ${(excerpt(bodyText(got), 300) || '(empty body)')} (is the API key set in the variable --api-key-env names?)`,
     );
   }
   let models: unknown = null;
@@ -79,14 +79,14 @@ export async function preflight(o: {
   if (status === 401 || status === 403) {
     throw new LlmloadError(
       'LLMLOAD_TARGET_FORBIDDEN',
-      `POST ${o.url.href} answered HTTP ${status}: ${excerpt(bodyText(probe), 300)} (is the API key set in the variable --api-key-env names?)`,
+      `POST ${o.url.href} answered HTTP ${status}: ${(excerpt(bodyText(probe), 300) || '(empty body)')} (is the API key set in the variable --api-key-env names?)`,
     );
   }
   if (status < 200 || status > 299) {
     const hint = status === 404 || status === 405 ? ' (check the path in --endpoint, or --model)' : '';
     throw new LlmloadError(
       'LLMLOAD_TARGET_REJECTED',
-      `POST ${o.url.href} answered HTTP ${status} to a 1-token test request${hint}: ${excerpt(bodyText(probe), 300)}`,
+      `POST ${o.url.href} answered HTTP ${status} to a 1-token test request${hint}: ${(excerpt(bodyText(probe), 300) || '(empty body)')}`,
     );
   }
   return { models, model };

@@ -1,4 +1,4 @@
-import { exactQuantile, type Histogram } from '../../core/metrics/histogram.js';
+import type { Histogram } from '../../core/metrics/histogram.js';
 
 /** One point of a cumulative distribution: `fraction` of the samples are at most `value`. */
 export interface CdfPoint {
@@ -52,9 +52,4 @@ export function cdfFromHistogram(h: Histogram, levels: readonly number[] = CDF_L
   if (h.count === 0) return [];
   if (h.state.values !== null) return cdfFromValues(h.state.values, levels);
   return levels.map((q) => ({ value: h.quantile(q), fraction: q }));
-}
-
-/** The q-quantile of an unsorted sample, as the summary computes it. NaN when empty. */
-export function quantileOf(values: readonly number[], q: number): number {
-  return exactQuantile(values as number[], q);
 }
