@@ -88,6 +88,7 @@ describe('request errors are recorded as data and the run goes on', () => {
         total: TOTAL,
         completed: TOTAL / 2,
         failed: TOTAL / 2,
+        warmup: 0,
         errorsByKind: { [c.kind]: TOTAL / 2 },
         errorsByStatus: c.kind === 'http_status' ? { [String(c.status)]: TOTAL / 2 } : {},
       });

@@ -29,6 +29,7 @@ const FLAG_OF: Record<string, string> = {
   graceSec: '--grace',
   label: '--label',
   warmup: '--no-warmup',
+  warmupRequests: '--warmup',
 };
 
 interface RunFlags {
@@ -47,7 +48,8 @@ interface RunFlags {
   requestTimeout?: string;
   grace?: string;
   apiKeyEnv: string;
-  warmup: boolean;
+  /** `--warmup N` gives a count; `--no-warmup` false (no warm-up of any kind); absent: the defaults. */
+  warmup?: string | false;
   plots: boolean;
   simProfile?: string;
   simFaultRate?: string;
@@ -73,7 +75,8 @@ export function runCommand(io: CliIo): Command {
     .option('--request-timeout <s>', 'whole-request timeout in seconds (default 600)')
     .option('--grace <s>', 'after Ctrl-C, seconds in-flight requests may finish (default 3)')
     .option('--api-key-env <NAME>', 'environment variable holding the API key', 'OPENAI_API_KEY')
-    .option('--no-warmup', 'do not open connections before the timed run')
+    .option('--warmup <n>', 'the first N requests are warm-up: recorded, marked, left out of every statistic (default 0)')
+    .option('--no-warmup', 'no warm-up at all: neither warm-up requests nor opening the connections before the timed run')
     .option('--no-plots', 'do not draw the plots and the HTML report at the end (llmload plot can, later)')
     .option('--sim-profile <name>', 'without --endpoint: the built-in simulator\'s profile (see llmload sim --list-profiles)')
     .option('--sim-fault-rate <share>', 'without --endpoint: share of requests the simulator fails on purpose (0-1)')
@@ -110,7 +113,8 @@ async function executeRun(flags: RunFlags, extra: string[], io: CliIo): Promise<
     requestTimeoutSec: num('--request-timeout', flags.requestTimeout),
     graceSec: num('--grace', flags.grace),
     label: flags.label,
-    warmup: flags.warmup,
+    warmup: flags.warmup !== false,
+    warmupRequests: flags.warmup === false ? 0 : num('--warmup', flags.warmup),
   };
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(flags.apiKeyEnv)) {
     problems.push({ field: '--api-key-env', message: 'must be an environment variable name' });

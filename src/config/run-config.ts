@@ -35,6 +35,15 @@ export const runConfigSchema = z.object({
     .optional(),
   /** Open connections before the timed run (one per concurrency slot), so TTFT excludes the TCP handshake. */
   warmup: z.boolean(),
+  /**
+   * The first N requests are warm-up: sent and recorded (marked `warmup`), but left out of every
+   * statistic, so JIT, caches and the server's first batches do not colour the figures.
+   */
+  warmupRequests: z.number().int().nonnegative({ error: 'must be a whole number >= 0' }).max(1_000_000),
+}).superRefine((c, ctx) => {
+  if (c.warmupRequests > 0 && c.warmupRequests >= c.totalRequests) {
+    ctx.addIssue({ code: 'custom', path: ['warmupRequests'], message: `must be less than the number of requests (${c.totalRequests}): nothing would be measured` });
+  }
 });
 export type RunConfig = z.infer<typeof runConfigSchema>;
 export type RunConfigInput = z.input<typeof runConfigSchema>;
@@ -48,4 +57,5 @@ export const RUN_DEFAULTS = {
   requestTimeoutSec: 600,
   graceSec: 3,
   warmup: true,
+  warmupRequests: 0,
 } as const satisfies Partial<RunConfig>;

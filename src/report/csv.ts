@@ -38,6 +38,7 @@ export const CSV_COLUMNS = [
   'output_tokens_source',
   'finish_reason',
   'prompt_words',
+  'warmup',
 ] as const;
 
 type Cell = string | number | boolean | null;
@@ -83,6 +84,7 @@ export function renderCsvRow(r: RequestRecord): string {
     output_tokens_source: r.outputTokensSource,
     finish_reason: r.finishReason,
     prompt_words: r.promptWords,
+    warmup: r.warmup === true,
   };
   return stringify([CSV_COLUMNS.map((c) => row[c])], { cast: { boolean: (b) => (b ? 'true' : 'false') } });
 }

@@ -13,6 +13,7 @@ function result(over: Partial<RunResult> = {}, records = [record({ readyAtMs: 11
     target: { simulated: false, models: null },
     startedAt: '2026-11-27T00:00:00.000Z',
     interrupted: false,
+    stoppedEarly: null,
     requestsNotSent: 0,
     summary: summarizeRecords(records),
     ...over,

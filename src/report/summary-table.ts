@@ -12,10 +12,12 @@ export function renderSummaryTable(result: RunResult): string {
     lines.push(`  ${k.padEnd(30)} ${v}`);
   };
   lines.push(`llmload ${result.tool.version} — ${result.interrupted ? 'INTERRUPTED run' : 'run'} summary`);
+  if (result.stoppedEarly) kv('STOPPED EARLY', result.stoppedEarly.reason);
   kv('endpoint', `${c.endpoint} (${c.api}${result.target.simulated ? ', built-in simulator' : ''})`);
   kv('model', c.model ?? '(server default)');
   kv('arrivals', `${c.ratePerSec === Infinity ? 'all at once (rate inf)' : `Poisson ${c.ratePerSec} req/s`}, max concurrency ${c.maxConcurrency}, seed ${c.seed}`);
   kv('requests', `${s.requests.completed} ok, ${s.requests.failed} failed of ${s.requests.total} sent${result.requestsNotSent ? `, ${result.requestsNotSent} never sent` : ''}`);
+  if (s.requests.warmup) kv('warm-up', `${s.requests.warmup} requests sent first, left out of every figure below`);
   for (const [kind, n] of Object.entries(s.requests.errorsByKind)) kv(`  errors: ${kind}`, String(n));
   for (const [status, n] of Object.entries(s.requests.errorsByStatus)) kv(`  HTTP ${status}`, String(n));
   kv('duration', `${fmt(s.durationS, 2)} s`);

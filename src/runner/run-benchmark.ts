@@ -35,6 +35,11 @@ export interface RunOptions {
   apiKey?: string;
   /** Abort to stop the run as Ctrl-C does: stop sending, grace period, cut the rest, return what was gathered. */
   signal?: AbortSignal;
+  /**
+   * Abort (with a string reason) to end the run early on purpose — a sweep does when a level is clearly
+   * past saturation. Like `signal`, but the result says `stoppedEarly` with the reason, not `interrupted`.
+   */
+  stopEarly?: AbortSignal;
   hooks?: RunHooks;
   clock?: Clock;
   /** Settings for the built-in simulator, used when `config.endpoint` is absent. */
@@ -53,7 +58,9 @@ export interface RunResult {
   startedAt: string;
   /** True when the run was stopped early (Ctrl-C or the signal). */
   interrupted: boolean;
-  /** Requests that had arrived but never got a slot before the stop. */
+  /** Set when `stopEarly` ended the run, with its reason. */
+  stoppedEarly: { reason: string } | null;
+  /** Requests that had arrived but never got a slot before the stop (Ctrl-C or an early stop). */
   requestsNotSent: number;
   summary: RunSummary;
 }
@@ -128,10 +135,18 @@ async function runAgainst(
   setMaxListeners(0, hardStop.signal);
   let graceTimer: NodeJS.Timeout | undefined;
   const onStop = (): void => {
-    graceTimer = setTimeout(() => hardStop.abort(), config.graceSec * 1000);
+    graceTimer ??= setTimeout(() => hardStop.abort(), config.graceSec * 1000);
   };
-  if (signal.aborted) onStop();
-  else signal.addEventListener('abort', onStop, { once: true });
+  const stopSignals = opts.stopEarly ? [signal, opts.stopEarly] : [signal];
+  for (const s of stopSignals) {
+    if (s.aborted) onStop();
+    else s.addEventListener('abort', onStop, { once: true });
+  }
+  // A closed loop (rate inf) puts every arrival at offset 0, so --duration cannot end it through the
+  // schedule: it ends by a deadline instead, after which nothing new is dispatched and in-flight
+  // requests finish normally (not cut: the deadline is the plan, not an interruption).
+  const deadline = new AbortController();
+  const arrivals = AbortSignal.any([...stopSignals, deadline.signal]);
 
   const arrivalRng = createRng(deriveSeed(config.seed, 'arrivals'));
   const promptRng = createRng(deriveSeed(config.seed, 'prompts'));
@@ -150,13 +165,17 @@ async function runAgainst(
   const deferred = createDeferredWork(() => clock.now());
   let loop;
   let hookError: unknown;
+  const deadlineTimer =
+    config.ratePerSec === Infinity && config.durationSec !== undefined
+      ? setTimeout(() => deadline.abort(), config.durationSec * 1000)
+      : undefined;
   try {
     loop = await runOpenLoop({
       clock,
       startMs,
       offsets,
       maxConcurrency: config.maxConcurrency,
-      signal,
+      signal: arrivals,
       send: async (d) => {
         // Prompts are drawn in send order, which is seq order (the queue is FIFO): deterministic per seed.
         const prompt = makeWordPrompt(promptRng, { wordLambda: config.wordLambda });
@@ -166,6 +185,7 @@ async function runAgainst(
         // Parsing, summarising and writing wait for a quiet moment (see deferred-work.ts).
         await deferred.run(() => {
           const record = toRecord(protocol, d, prompt, raw);
+          if (d.seq < config.warmupRequests) record.warmup = true;
           acc.add(record);
           try {
             hooks.onRecord?.(record);
@@ -178,8 +198,10 @@ async function runAgainst(
     });
   } finally {
     if (graceTimer) clearTimeout(graceTimer);
-    signal.removeEventListener('abort', onStop);
+    if (deadlineTimer) clearTimeout(deadlineTimer);
+    for (const s of stopSignals) s.removeEventListener('abort', onStop);
   }
+  const stoppedEarly = opts.stopEarly?.aborted && !signal.aborted ? { reason: String(opts.stopEarly.reason) } : null;
   if (hookError !== undefined) throw hookError;
   return {
     schemaVersion: RESULT_SCHEMA_VERSION,
@@ -188,7 +210,9 @@ async function runAgainst(
     target: { simulated, models: pre.models },
     startedAt,
     interrupted: signal.aborted,
-    requestsNotSent: loop.dropped,
+    stoppedEarly,
+    // Closed-loop requests left at the deadline were never offered; only a stop leaves arrivals unsent.
+    requestsNotSent: signal.aborted || stoppedEarly ? loop.dropped : 0,
     summary: acc.summarize(),
   };
 }

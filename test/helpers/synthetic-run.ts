@@ -83,6 +83,7 @@ export function syntheticResult(records: RequestRecord[], opts: SyntheticRunOpti
     target: { simulated: false, models: { object: 'list', data: [{ id: opts.model ?? 'test-model' }] } },
     startedAt: '2026-01-02T03:04:05.678Z',
     interrupted: false,
+    stoppedEarly: null,
     requestsNotSent: 0,
     summary: summarizeRecords(records),
   };

@@ -69,5 +69,7 @@ export const requestRecordSchema = z.object({
   finishReason: z.string().nullable(),
   /** GPU memory in MiB (peak while in flight); null until GPU telemetry fills it. */
   gpuMemoryMb: z.number().nullable(),
+  /** A warm-up request (the run's first --warmup requests): recorded, but left out of every statistic. */
+  warmup: z.literal(true).optional(),
 });
 export type RequestRecord = z.infer<typeof requestRecordSchema>;

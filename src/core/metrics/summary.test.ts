@@ -37,6 +37,7 @@ describe('summarizeRecords (hand-checked)', () => {
       total: 3,
       completed: 2,
       failed: 1,
+      warmup: 0,
       errorsByKind: { http_status: 1 },
       errorsByStatus: { '503': 1 },
     });

@@ -21,11 +21,16 @@ export interface RunSummary {
     total: number;
     completed: number;
     failed: number;
+    /** Warm-up requests (--warmup): sent and recorded, but in none of these figures. */
+    warmup: number;
     errorsByKind: Partial<Record<RequestErrorKind, number>>;
     /** HTTP status codes of failed requests, for the `http_status` kind. */
     errorsByStatus: Record<string, number>;
   };
-  /** From the run's start (first arrival due) to the end of the last request. */
+  /**
+   * From the run's start (first arrival due) to the end of the last request. With warm-up requests,
+   * from the dispatch of the first request that counts: the measurement window starts after warm-up.
+   */
   durationS: number;
   /** Completed requests per second over the duration. */
   requestThroughputPerSec: number;
@@ -74,6 +79,9 @@ interface AccumulatorParts {
   inputFromUsage: number;
   outputFromUsage: number;
   lastEndMs: number;
+  warmup: number;
+  /** Earliest dispatch of a counted request (the window's start once warm-up requests were seen). */
+  firstDispatchMs: number;
 }
 
 export function createSummaryAccumulator(): SummaryAccumulator {
@@ -88,11 +96,18 @@ export function createSummaryAccumulator(): SummaryAccumulator {
     inputFromUsage: 0,
     outputFromUsage: 0,
     lastEndMs: 0,
+    warmup: 0,
+    firstDispatchMs: Infinity,
   };
   const acc: SummaryAccumulator = {
     parts,
     add(r) {
+      if (r.warmup) {
+        parts.warmup++;
+        return;
+      }
       parts.total++;
+      parts.firstDispatchMs = Math.min(parts.firstDispatchMs, r.dispatchedAtMs);
       parts.lastEndMs = Math.max(parts.lastEndMs, r.endAtMs);
       const m = deriveRequestMetrics(r);
       parts.hist.scheduleLagMs.add(m.scheduleLagMs);
@@ -132,9 +147,14 @@ export function createSummaryAccumulator(): SummaryAccumulator {
       parts.inputFromUsage += o.inputFromUsage;
       parts.outputFromUsage += o.outputFromUsage;
       parts.lastEndMs = Math.max(parts.lastEndMs, o.lastEndMs);
+      parts.warmup += o.warmup;
+      parts.firstDispatchMs = Math.min(parts.firstDispatchMs, o.firstDispatchMs);
     },
     summarize() {
-      const durationS = parts.lastEndMs / 1000;
+      // Without warm-up the window opens at the run's start (offset 0, when the first arrival is due),
+      // so time the first request spent queued counts; after warm-up it opens when measurement does.
+      const windowStartMs = parts.warmup > 0 && parts.total > 0 ? parts.firstDispatchMs : 0;
+      const durationS = Math.max(0, parts.lastEndMs - windowStartMs) / 1000;
       const per = (n: number): number => (durationS > 0 ? n / durationS : 0);
       const dist = (k: MetricName): DistributionSummary | null => summarizeDistribution(parts.hist[k]);
       return {
@@ -142,6 +162,7 @@ export function createSummaryAccumulator(): SummaryAccumulator {
           total: parts.total,
           completed: parts.completed,
           failed: parts.total - parts.completed,
+          warmup: parts.warmup,
           errorsByKind: { ...parts.errorsByKind },
           errorsByStatus: { ...parts.errorsByStatus },
         },
