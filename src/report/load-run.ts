@@ -6,6 +6,7 @@ import { requestRecordSchema } from '../core/metrics/request-record.js';
 import { LlmloadError } from '../errors.js';
 import { createSavedRunBuilder, type SavedRun } from './saved-run.js';
 import { parseSavedResult } from './saved-result.js';
+import { createTelemetryBuilder, TELEMETRY_FILES, type SavedTelemetry, type TelemetryFileKind } from './telemetry-load.js';
 
 /** The files of a run folder that a report reads (the run writer's names). */
 export const RUN_INPUT_FILES = { records: 'requests.jsonl', summary: 'summary.json' } as const;
@@ -22,6 +23,9 @@ export const RUN_INPUT_FILES = { records: 'requests.jsonl', summary: 'summary.js
  * first few line numbers with their reasons travel in `run.skipped`, which the CLI prints and the
  * report shows. A folder without a valid summary.json or requests.jsonl is not a run: that throws a
  * LlmloadError (LLMLOAD_CONFIG_INVALID, bad input) naming the folder and what is missing.
+ *
+ * The telemetry timelines (gpu.jsonl, server_metrics.jsonl) are read the same way when present, into
+ * `run.telemetry`; either may be absent (no GPU, a server without /metrics, an older run).
  */
 export async function loadRun(dir: string): Promise<SavedRun> {
   const notARun = (why: string): LlmloadError =>
@@ -49,7 +53,40 @@ export async function loadRun(dir: string): Promise<SavedRun> {
   }
 
   const builder = createSavedRunBuilder();
-  const lines = createInterface({ input: createReadStream(join(dir, RUN_INPUT_FILES.records), 'utf8'), crlfDelay: Infinity });
+  await readJsonLines(join(dir, RUN_INPUT_FILES.records), (lineNumber, json) => {
+    const parsed = requestRecordSchema.safeParse(json);
+    if (parsed.success) builder.add(parsed.data);
+    else builder.skip(lineNumber, parsed.error.issues.map((i) => `${i.path.join('.') || '(record)'}: ${i.message}`).join('; '));
+  }, builder.skip);
+  return builder.finish(result, await loadTelemetry(dir, isFile));
+}
+
+/** gpu.jsonl and server_metrics.jsonl of a run folder, those that are there. */
+async function loadTelemetry(dir: string, isFile: (name: string) => Promise<boolean>): Promise<SavedTelemetry> {
+  const telemetry = createTelemetryBuilder();
+  for (const kind of Object.keys(TELEMETRY_FILES) as TelemetryFileKind[]) {
+    const file = TELEMETRY_FILES[kind];
+    if (!(await isFile(file))) continue;
+    telemetry.present(kind);
+    await readJsonLines(
+      join(dir, file),
+      (lineNumber, json) => telemetry.add(kind, lineNumber, json),
+      (lineNumber, reason) => telemetry.skip(kind, lineNumber, reason),
+    );
+  }
+  return telemetry.finish();
+}
+
+/**
+ * Stream a JSON-lines file: each non-blank line parsed and handed on with its 1-based number, or
+ * reported to `skip` when it is not JSON (a torn last line). Memory stays at one line.
+ */
+async function readJsonLines(
+  path: string,
+  onJson: (lineNumber: number, json: unknown) => void,
+  skip: (lineNumber: number, reason: string) => void,
+): Promise<void> {
+  const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
   let lineNumber = 0;
   for await (const line of lines) {
     lineNumber++;
@@ -58,12 +95,9 @@ export async function loadRun(dir: string): Promise<SavedRun> {
     try {
       json = JSON.parse(line);
     } catch {
-      builder.skip(lineNumber, 'not valid JSON');
+      skip(lineNumber, 'not valid JSON');
       continue;
     }
-    const parsed = requestRecordSchema.safeParse(json);
-    if (parsed.success) builder.add(parsed.data);
-    else builder.skip(lineNumber, parsed.error.issues.map((i) => `${i.path.join('.') || '(record)'}: ${i.message}`).join('; '));
+    onJson(lineNumber, json);
   }
-  return builder.finish(result);
 }

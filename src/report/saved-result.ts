@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { REQUEST_ERROR_KINDS } from '../core/metrics/request-record.js';
+import { parseTelemetryStatus } from './telemetry-status.js';
 
 /**
  * summary.json as the report reads it back. Validated at the boundary because a run folder is a file
@@ -42,6 +43,8 @@ const summarySchema = z.object({
   latencyMs: distributionSchema.nullable(),
   scheduleLagMs: distributionSchema.nullable(),
   clientQueueMs: distributionSchema.nullable(),
+  /** Dispatch to the request's bytes leaving (older runs have none). */
+  sendDelayMs: distributionSchema.nullable().optional(),
 });
 
 /** JSON has no Infinity: the run writer saves `--rate inf` as the string "inf". */
@@ -67,6 +70,8 @@ export const savedResultSchema = z.object({
   interrupted: z.boolean(),
   requestsNotSent: z.number().int().nonnegative(),
   summary: summarySchema,
+  /** Whether GPU and server telemetry were on, and why not (newer runs only; never fatal, see parseTelemetryStatus). */
+  telemetry: z.unknown().optional().transform(parseTelemetryStatus),
 });
 
 /** A run's summary.json, validated. `config.ratePerSec` is a number (Infinity for `inf`). */

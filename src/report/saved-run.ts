@@ -3,6 +3,7 @@ import { createHistogram } from '../core/metrics/histogram.js';
 import type { RequestErrorKind, RequestRecord } from '../core/metrics/request-record.js';
 import { cdfFromHistogram, type CdfPoint } from './plots/cdf.js';
 import { parseSavedResult, type SavedResult } from './saved-result.js';
+import { emptyTelemetry, type SavedTelemetry } from './telemetry-load.js';
 
 /**
  * One request as the plots need it: its times and derived metrics, without its chunk times. A run of
@@ -50,6 +51,8 @@ export interface SavedRun {
   itl: AggregatedCdf | null;
   /** Lines of requests.jsonl that could not be read (a run killed mid-write leaves a torn last line). */
   skipped: { count: number; examples: string[] };
+  /** GPU (NVML) and server (/metrics) samples on the requests' clock; empty when none were recorded. */
+  telemetry: SavedTelemetry;
 }
 
 export const ERROR_EXCERPT_CHARS = 300;
@@ -59,7 +62,7 @@ export interface SavedRunBuilder {
   add(record: RequestRecord): void;
   /** Count a line that could not be read; the first few are kept, with the reason, for the report. */
   skip(lineNumber: number, reason: string): void;
-  finish(result: SavedResult): SavedRun;
+  finish(result: SavedResult, telemetry?: SavedTelemetry): SavedRun;
 }
 
 /** Builds a SavedRun from records one at a time, keeping memory proportional to requests, not chunks. */
@@ -96,13 +99,14 @@ export function createSavedRunBuilder(): SavedRunBuilder {
       skipped.count++;
       if (skipped.examples.length < MAX_SKIP_EXAMPLES) skipped.examples.push(`line ${lineNumber}: ${reason}`);
     },
-    finish(result) {
+    finish(result, telemetry = emptyTelemetry()) {
       requests.sort((a, b) => a.seq - b.seq);
       return {
         result,
         requests,
         itl: itl.count ? { count: itl.count, exact: itl.exact, points: cdfFromHistogram(itl) } : null,
         skipped,
+        telemetry,
       };
     },
   };
@@ -110,11 +114,12 @@ export function createSavedRunBuilder(): SavedRunBuilder {
 
 /**
  * A SavedRun from a result (a RunResult or a parsed summary.json) and its records, in memory: what
- * tests and library users who hold the records already use instead of reading a folder.
+ * tests and library users who hold the records already use instead of reading a folder. Telemetry,
+ * when there is some, comes from telemetryFromSamples.
  */
-export function savedRunFromRecords(result: unknown, records: Iterable<RequestRecord>): SavedRun {
+export function savedRunFromRecords(result: unknown, records: Iterable<RequestRecord>, telemetry?: SavedTelemetry): SavedRun {
   const parsed = parseSavedResult(result);
   const builder = createSavedRunBuilder();
   for (const r of records) builder.add(r);
-  return builder.finish(parsed);
+  return builder.finish(parsed, telemetry);
 }
