@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { record } from '../../../test/helpers/record-fixture.js';
-import type { RequestRecord } from '../metrics/request-record.js';
 import { summarizeRecords } from '../metrics/summary.js';
 import { parseSlo } from './parse-slo.js';
 import { createSloAccumulator, deriveSloResult } from './slo-accumulator.js';
@@ -19,7 +18,7 @@ const C = record({ seq: 2, contentTimesMs: [150], endAtMs: 151, outputTokens: 1 
 const D = record({ seq: 3, contentTimesMs: [160, 170, 400, 410], endAtMs: 412 });
 const E = record({ seq: 4, contentTimesMs: [], endAtMs: 115, ok: false, status: 503, outputTokens: 0, error: { kind: 'http_status', message: 'busy' } });
 /** A warm-up request that would violate everything: it must not be counted at all. */
-const W = { ...record({ seq: 5, contentTimesMs: [5000], endAtMs: 9000 }), warmup: true } as RequestRecord;
+const W = record({ seq: 5, contentTimesMs: [5000], endAtMs: 9000, warmup: true });
 const ALL = [A, B, C, D, E, W];
 
 describe('per-request limits and goodput', () => {

@@ -92,8 +92,7 @@ export function createSloAccumulator(spec: SloSpec): SloAccumulator {
   const acc: SloAccumulator = {
     parts,
     add(record) {
-      // The integrator adds `warmup` to the record schema; until then it is read as optional.
-      if ((record as { warmup?: boolean }).warmup === true) return;
+      if (record.warmup === true) return;
       parts.requests++;
       if (!record.ok) {
         for (const l of limits) violate(l.metric);
