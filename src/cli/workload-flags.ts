@@ -1,0 +1,155 @@
+import { randomInt } from 'node:crypto';
+import type { Command } from 'commander';
+import { API_KINDS } from '../clients/protocol.js';
+import { parseRunConfig } from '../config/parse-run-config.js';
+import type { RunConfig } from '../config/run-config.js';
+import { ConfigError, type ConfigProblem } from '../errors.js';
+import { parseSimOptions, type SimOptions } from '../sim/index.js';
+import { parseNumberFlag } from './argv.js';
+
+/** Config field -> the flag a user types, so every message names the flag. */
+export const FLAG_OF: Record<string, string> = {
+  endpoint: '--endpoint',
+  api: '--api',
+  model: '--model',
+  ratePerSec: '--rate',
+  totalRequests: '--total_requests',
+  durationSec: '--duration',
+  wordLambda: '--word_lambda',
+  maxConcurrency: '--max_concurrency',
+  maxTokens: '--max-tokens',
+  seed: '--seed',
+  requestTimeoutSec: '--request-timeout',
+  graceSec: '--grace',
+  label: '--label',
+  warmup: '--no-warmup',
+  warmupRequests: '--warmup',
+};
+
+/** The flags `llmload run` and `llmload sweep` share: the workload, the target and the outputs. */
+export interface WorkloadFlags {
+  endpoint?: string;
+  api?: string;
+  model?: string;
+  totalRequests?: string;
+  duration?: string;
+  wordLambda?: string;
+  maxConcurrency?: string;
+  maxTokens?: string;
+  seed?: string;
+  out?: string;
+  label?: string;
+  requestTimeout?: string;
+  grace?: string;
+  apiKeyEnv: string;
+  /** `--warmup N` gives a count; `--no-warmup` false (no warm-up of any kind); absent: the defaults. */
+  warmup?: string | false;
+  plots: boolean;
+  simProfile?: string;
+  simFaultRate?: string;
+  quiet?: boolean;
+  json?: boolean;
+}
+
+/** Add the shared flags; `defaults` names the defaults shown in help where the command's differ. */
+export function addWorkloadOptions(cmd: Command, defaults: { totalRequests: string; maxConcurrency: string }): Command {
+  return cmd
+    .option('--endpoint <url>', 'full URL of the generation endpoint, e.g. http://localhost:8000/v1/completions (default: start the built-in simulator)')
+    .option('--api <kind>', `protocol, inferred from the path when omitted: ${API_KINDS.join(', ')}`)
+    .option('--model <name>', 'model name (default: the first model GET /v1/models lists)')
+    .option('--total-requests <n>', `number of requests (default ${defaults.totalRequests}); also --total_requests`)
+    .option('--duration <s>', 'stop arrivals after this many seconds (whichever limit comes first)')
+    .option('--word-lambda <n>', 'mean prompt length in words, Poisson (default 15); also --word_lambda')
+    .option('--max-concurrency <n>', `most requests in flight at once (default ${defaults.maxConcurrency}); also --max_concurrency`)
+    .option('--max-tokens <n>', 'output tokens to ask for (default: the server decides)')
+    .option('--seed <n>', 'random seed (default: random, always printed and saved)')
+    .option('--out <dir>', 'output folder (default results/<UTC time>[-label]/)')
+    .option('--label <name>', 'a label, part of the default folder name')
+    .option('--request-timeout <s>', 'whole-request timeout in seconds (default 600)')
+    .option('--grace <s>', 'after Ctrl-C, seconds in-flight requests may finish (default 3)')
+    .option('--api-key-env <NAME>', 'environment variable holding the API key', 'OPENAI_API_KEY')
+    .option('--warmup <n>', 'the first N requests are warm-up: recorded, marked, left out of every statistic (default 0)')
+    .option('--no-warmup', 'no warm-up at all: neither warm-up requests nor opening the connections before the timed run')
+    .option('--no-plots', 'do not draw the plots and the HTML report at the end (llmload plot can, later)')
+    .option('--sim-profile <name>', "without --endpoint: the built-in simulator's profile (see llmload sim --list-profiles)")
+    .option('--sim-fault-rate <share>', 'without --endpoint: share of requests the simulator fails on purpose (0-1)')
+    .option('--quiet', 'no progress line or notices; only the result folder and errors')
+    .option('--json', 'print the result as JSON on stdout instead of the table')
+    .allowUnknownOption(true)
+    .allowExcessArguments(true);
+}
+
+/** Unknown options and stray arguments (commander lets them through so all problems are listed at once). */
+export function extraArgumentProblems(extra: string[], help: string): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const unknown = extra.filter((a) => a.startsWith('-'));
+  for (const u of unknown) problems.push({ field: u.split('=')[0] as string, message: `unknown option (see ${help})` });
+  const stray = extra.filter((a) => !a.startsWith('-'));
+  if (stray.length && !unknown.length) problems.push({ field: 'arguments', message: `unexpected: ${stray.join(' ')}` });
+  return problems;
+}
+
+/**
+ * The run configuration from the shared flags (plus the command's own `ratePerSec`), every problem
+ * appended to `problems`. `defaults` overrides the run defaults (a sweep's differ).
+ */
+export function parseWorkloadFlags(
+  flags: WorkloadFlags,
+  extra: { ratePerSec?: number | undefined },
+  problems: ConfigProblem[],
+  defaults: Record<string, unknown> = {},
+): RunConfig | undefined {
+  const num = (flag: string, raw: string | undefined): number | undefined => parseNumberFlag(flag, raw, problems);
+  const seed = num('--seed', flags.seed) ?? randomInt(0, 2 ** 31);
+  const input = {
+    ...defaults,
+    endpoint: flags.endpoint,
+    api: flags.api,
+    model: flags.model,
+    ...extra,
+    totalRequests: num('--total_requests', flags.totalRequests) ?? defaults.totalRequests,
+    durationSec: num('--duration', flags.duration) ?? defaults.durationSec,
+    wordLambda: num('--word_lambda', flags.wordLambda),
+    maxConcurrency: num('--max_concurrency', flags.maxConcurrency) ?? defaults.maxConcurrency,
+    maxTokens: num('--max-tokens', flags.maxTokens),
+    seed,
+    requestTimeoutSec: num('--request-timeout', flags.requestTimeout),
+    graceSec: num('--grace', flags.grace),
+    label: flags.label,
+    warmup: flags.warmup !== false,
+    warmupRequests: flags.warmup === false ? 0 : num('--warmup', flags.warmup),
+  };
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(flags.apiKeyEnv)) {
+    problems.push({ field: '--api-key-env', message: 'must be an environment variable name' });
+  }
+  try {
+    return parseRunConfig(input, FLAG_OF);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    problems.push(...err.problems);
+    return undefined;
+  }
+}
+
+/** The built-in simulator's options from --sim-* flags, validated before anything is created or sent. */
+export function simulatorOptions(flags: WorkloadFlags, problems: ConfigProblem[]): Partial<SimOptions> | undefined {
+  const given = flags.simProfile !== undefined || flags.simFaultRate !== undefined;
+  if (!given) return undefined;
+  if (flags.endpoint !== undefined) {
+    problems.push({ field: flags.simProfile !== undefined ? '--sim-profile' : '--sim-fault-rate', message: 'applies only to the built-in simulator (without --endpoint)' });
+    return undefined;
+  }
+  const faultRate = parseNumberFlag('--sim-fault-rate', flags.simFaultRate, problems);
+  const options = {
+    ...(flags.simProfile !== undefined ? { profile: flags.simProfile } : {}),
+    ...(faultRate !== undefined ? { faultRate } : {}),
+  };
+  try {
+    parseSimOptions(options);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    const flagOf: Record<string, string> = { 'sim.profile': '--sim-profile', 'sim.faultRate': '--sim-fault-rate' };
+    problems.push(...err.problems.map((p) => ({ ...p, field: flagOf[p.field] ?? p.field })));
+  }
+  return options as Partial<SimOptions>;
+}
