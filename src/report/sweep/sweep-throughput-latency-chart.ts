@@ -84,7 +84,8 @@ export function throughputLatencyPanel(sweep: SweepResult, metric: SweepLatencyM
   const { points, frontier, ideal, missing } = throughputLatencyPoints(sweep, metric, pct);
   const notes = missing ? [`${formatCount(missing)} level${missing === 1 ? '' : 's'} with no ${look.name} (no successful request) not shown`] : [];
   const title = { text: `${pct} ${look.name} — output tok/s against it`, ...(notes.length ? { subtitle: notes } : {}) };
-  const size = { width: 400, height: 250 };
+  // Two columns of panels fit a PNG at 400 px each, and the report's page column at 340.
+  const size = opts.interactive ? { width: 340, height: 230 } : { width: 400, height: 250 };
   if (!ideal) return { name, title, ...size, layer: [noDataLayer(`No level had a ${look.name}`)] };
 
   const domain = [SERIES.level, SERIES.frontier, SERIES.ideal];

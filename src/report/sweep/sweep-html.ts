@@ -1,0 +1,134 @@
+import { createHash } from 'node:crypto';
+import type { TopLevelSpec } from 'vega-lite';
+import type { SweepResult } from '../../core/sweep/sweep-result.js';
+import { escapeHtml, inlineScriptSource, jsonForScript } from '../html-escape.js';
+import { reportAssets } from '../report-assets.js';
+import { SWEEP_CHART_KINDS, SWEEP_CHARTS, type SweepChartKind } from './render-sweep-plots.js';
+import { SWEEP_INTERACTIVE, SWEEP_REPORT_SIZE } from './sweep-frame.js';
+import { renderLevelsTable, renderMaxSections, renderSweepHeader, renderSweepNotices, renderWorkload } from './sweep-html-sections.js';
+import { sweepName } from './sweep-title.js';
+
+/** The sweep report's file name in the sweep folder. */
+export const SWEEP_REPORT_FILE = 'report.html';
+
+/**
+ * Draws the charts once the page and its font are loaded: the run report's bootstrap (see html.ts),
+ * with the mode given, because the specs travel without their `$schema` URL (the page names no URL
+ * at all) and vega-embed would otherwise take a wrapped `concat` grid for a vega spec. `ast: true`:
+ * vega interprets expressions instead of compiling them, so the page needs no 'unsafe-eval'.
+ */
+const BOOTSTRAP = `(async () => {
+  const charts = JSON.parse(document.getElementById('llmload-charts').textContent);
+  try {
+    await document.fonts.load('12px Roboto');
+    for (const c of charts) {
+      await vegaEmbed('#' + c.id, c.spec, {
+        mode: 'vega-lite',
+        ast: true,
+        renderer: 'svg',
+        actions: { export: true, source: false, compiled: false, editor: false },
+        downloadFileName: c.id,
+      });
+    }
+    document.body.dataset.charts = 'ready';
+  } catch (err) {
+    document.body.dataset.charts = 'error';
+    const p = document.createElement('p');
+    p.className = 'notices';
+    p.textContent = 'The charts could not be drawn: ' + (err && err.message ? err.message : String(err));
+    document.getElementById('charts').prepend(p);
+    throw err;
+  }
+})();`;
+
+const STYLE = `
+@font-face { font-family: Roboto; src: url(data:font/ttf;base64,FONT) format('truetype'); }
+body { font-family: Roboto, sans-serif; color: #222; margin: 0 auto; padding: 1.5rem 1.5rem 4rem; max-width: 960px; line-height: 1.45; }
+h1 { font-weight: normal; font-size: 1.7rem; margin: 0 0 .2rem; } h1 .name { color: #0072B2; word-break: break-all; }
+h2 { font-weight: normal; font-size: 1.3rem; margin: 2.2rem 0 .6rem; border-bottom: 1px solid #ddd; padding-bottom: .2rem; }
+.facts { color: #444; margin: 0; }
+.notices { background: #fff4e0; border-left: 4px solid #E69F00; padding: .4rem .9rem; margin: 1rem 0; }
+table { border-collapse: collapse; margin: .6rem 0; font-variant-numeric: tabular-nums; }
+th, td { padding: .22rem .7rem; text-align: left; border-bottom: 1px solid #eee; vertical-align: top; }
+th { font-weight: normal; color: #555; }
+.wide { overflow-x: auto; } table.levels { font-size: .88rem; } table.levels td { text-align: right; white-space: nowrap; }
+table.levels td.text { text-align: left; white-space: normal; word-break: break-word; min-width: 7rem; }
+tr.stopped td { background: #fff4f0; } .held { color: #009E73; } .broken { color: #D55E00; }
+td { word-break: break-word; } .none { color: #999; }
+.fine { color: #666; font-size: .9rem; }
+figure { margin: 1.2rem 0 2rem; } .chart { min-height: 200px; overflow-x: auto; }
+figcaption { color: #555; font-size: .92rem; margin-top: .3rem; }
+`;
+
+/** What each chart is for, under it in the report (fixed text, not data). */
+const CAPTIONS: Record<SweepChartKind, string> = {
+  throughputLatency:
+    'Each level as one point: its output tokens per second against a latency percentile, labelled by the load offered. The joined rings are the Pareto frontier of the levels, the loads worth choosing between; the star is the best latency and the best throughput seen.',
+  achieved:
+    'Requests sent and completed per second at each level against the rate offered. A server that keeps up stays on the dashed y = x line; where completions leave it, the server is saturated. Crosses mark levels stopped early (hover for the reason).',
+  goodput:
+    'Goodput (requests per second within every per-request limit) beside completed requests, and the share of requests meeting the limits on the right axis. Crosses mark levels whose percentile objectives broke.',
+};
+
+/** A spec for the page: the interactive chart, without the `$schema` URL (the mode is given instead). */
+function pageSpec(sweep: SweepResult, kind: SweepChartKind): TopLevelSpec {
+  const { $schema: _schema, ...spec } = SWEEP_CHARTS[kind].spec(sweep, SWEEP_INTERACTIVE, SWEEP_REPORT_SIZE) as TopLevelSpec & { $schema?: string };
+  return spec as TopLevelSpec;
+}
+
+/**
+ * The sweep as one self-contained HTML page, made like a run's report.html (html.ts): the levels'
+ * table with a link to each level's own report, the charts (tooltips, zoom), the max-rate answer and
+ * the workload. Works offline: vega, vega-lite, vega-embed and the font are inlined, and a
+ * Content-Security-Policy forbids every network request (default-src 'none'; scripts only by hash).
+ * Pure: sweep in, text out.
+ *
+ * Text from the server, the user or the file system is escaped where it is HTML (level folders also
+ * URL-encoded in links) and \u-escaped where it is JSON data, never concatenated into script.
+ */
+export function renderSweepReportHtml(sweep: SweepResult): string {
+  const assets = reportAssets();
+  const charts = SWEEP_CHART_KINDS.map((kind) => ({ id: `sweep-${kind}`, kind, spec: pageSpec(sweep, kind) }));
+  const scripts = [assets.vega, assets.vegaLite, assets.vegaEmbed, BOOTSTRAP].map(inlineScriptSource);
+  const hashes = scripts.map((s) => `'sha256-${createHash('sha256').update(s, 'utf8').digest('base64')}'`);
+  const csp = [
+    "default-src 'none'",
+    `script-src ${hashes.join(' ')}`,
+    // vega-embed and its tooltip add <style> elements at run time.
+    "style-src 'unsafe-inline'",
+    // The export menu builds PNG / SVG downloads as data: and blob: URLs.
+    'img-src data: blob:',
+    'font-src data:',
+    "connect-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
+  const figures = charts
+    .map((c) => `<figure><div class="chart" id="${c.id}"></div><figcaption>${escapeHtml(CAPTIONS[c.kind])}</figcaption></figure>`)
+    .join('\n');
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="llmload ${escapeHtml(sweep.tool.version)}">
+<title>llmload sweep: ${escapeHtml(sweepName(sweep))}</title>
+<style>${STYLE.replace('FONT', assets.fontBase64)}</style>
+</head>
+<body>
+${renderSweepHeader(sweep)}
+${renderSweepNotices(sweep)}
+${renderLevelsTable(sweep)}
+${renderMaxSections(sweep)}
+<section id="charts"><h2>Charts</h2>
+<p class="fine">Hover a point for the level's figures; drag to pan and scroll to zoom (double-click resets).</p>
+${figures}
+</section>
+${renderWorkload(sweep)}
+<script type="application/json" id="llmload-charts">${jsonForScript(charts.map(({ id, spec }) => ({ id, spec })))}</script>
+${scripts.map((s) => `<script>${s}</script>`).join('\n')}
+</body>
+</html>
+`;
+}
