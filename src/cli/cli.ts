@@ -6,6 +6,7 @@ import type { CliIo } from './io.js';
 import { plotCommand } from './plot-command.js';
 import { runCommand } from './run-command.js';
 import { simCommand } from './sim-command.js';
+import { sweepCommand } from './sweep-command.js';
 
 /** Exit statuses: 2 for bad input (nothing was sent), 3 when the target fails its checks, 130 after Ctrl-C. */
 const EXIT_CODE: Record<LlmloadErrorCode, number> = {
@@ -27,7 +28,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
     });
-  for (const cmd of [runCommand(io), simCommand(io), plotCommand(io)]) program.addCommand(cmd.exitOverride());
+  for (const cmd of [runCommand(io), sweepCommand(io), simCommand(io), plotCommand(io)]) program.addCommand(cmd.exitOverride());
   try {
     await program.parseAsync(normalizeFlagSpelling(argv), { from: 'user' });
     return io.exitCode;

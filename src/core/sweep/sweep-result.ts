@@ -52,7 +52,10 @@ export interface SweepLevel {
   offered: { kind: 'rate'; ratePerSec: number } | { kind: 'concurrency'; maxConcurrency: number };
   /** Statistics without the warm-up requests. */
   summary: RunSummary;
-  /** Requests sent per second over the level (offered minus what the client could not send). */
+  /**
+   * Requests completed per second over the level (its summary's request throughput): below saturation
+   * it follows the offered rate; past saturation it plateaus at what the server sustains.
+   */
   achievedRatePerSec: number;
   steadyState: { reached: boolean; reason: string };
   /** Set when the level was cut short because the server was clearly past saturation. */

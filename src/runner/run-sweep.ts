@@ -1,0 +1,238 @@
+import type { RunConfig } from '../config/run-config.js';
+import type { RequestRecord } from '../core/metrics/request-record.js';
+import { createSloAccumulator } from '../core/slo/slo-accumulator.js';
+import type { SloResult, SloSpec } from '../core/slo/slo-types.js';
+import { createMaxRateSearch } from '../core/sweep/max-rate-search.js';
+import { assessSteadyState, createSaturationDetector } from '../core/sweep/saturation.js';
+import { spreadRates } from '../core/sweep/spread-rates.js';
+import type { SweepLevel, SweepResult } from '../core/sweep/sweep-result.js';
+import { startSimulatorWorker, type SimOptions } from '../sim/index.js';
+import { TOOL } from '../version.js';
+import { runBenchmark, type RunHooks, type RunResult } from './run-benchmark.js';
+
+/** How a sweep chooses its levels. */
+export type SweepPlan =
+  | { kind: 'rates'; rates: number[] }
+  | { kind: 'concurrencies'; concurrencies: number[] }
+  /** Probe the maximum throughput closed-loop, then `levels` rates up to just past it. */
+  | { kind: 'auto'; levels: number; probeConcurrency: number }
+  /** Probe, then search for the highest rate at which the SLO holds. */
+  | { kind: 'find-max-rate'; probeConcurrency: number; precisionPerSec?: number; maxTrials: number };
+
+export type LevelOffer = SweepLevel['offered'];
+
+export interface SweepHooks {
+  onNotice?(message: string): void;
+  /**
+   * A level (or the probe) is about to run in folder `dir` (relative to the sweep folder). The hooks
+   * returned receive that level's records as they finish: the CLI writes them to the level's folder.
+   */
+  onLevelStart?(info: { index: number; dir: string; offered: LevelOffer; probe: boolean }): RunHooks;
+  /** The level ended; `result` is its complete run result (its folder's summary.json). */
+  onLevelEnd?(info: { index: number; dir: string; result: RunResult; level: SweepLevel | null }): void | Promise<void>;
+  /** The sweep summary so far, after every level: written at once, so a stopped sweep keeps its levels. */
+  onProgress?(sweep: SweepResult): void | Promise<void>;
+}
+
+export interface SweepOptions {
+  /** The shared workload; ratePerSec and, for concurrency levels, maxConcurrency are set per level. */
+  config: RunConfig;
+  plan: SweepPlan;
+  slo: SloSpec | null;
+  /** With per-request limits: the share of requests that must meet them for the level to pass. */
+  minAttainment: number;
+  /** Stop a rate level early when it is clearly past saturation (default true). */
+  stopOverSaturated: boolean;
+  apiKey?: string;
+  signal?: AbortSignal;
+  hooks?: SweepHooks;
+  simulator?: Partial<SimOptions>;
+}
+
+/**
+ * Run a sweep: one workload at several offered loads. Each level is a complete run (runBenchmark),
+ * with warm-up requests left out of its figures, a steady-state verdict, SLO results, and an early
+ * stop when it is clearly past saturation. The built-in simulator, when used, is started once for
+ * the whole sweep, as a real server would keep running between levels.
+ */
+export async function runSweep(opts: SweepOptions): Promise<SweepResult> {
+  const hooks = opts.hooks ?? {};
+  const signal = opts.signal ?? new AbortController().signal;
+  let endpoint = opts.config.endpoint;
+  let sim: Awaited<ReturnType<typeof startSimulatorWorker>> | undefined;
+  if (endpoint === undefined) {
+    sim = await startSimulatorWorker({ ...opts.simulator, seed: opts.simulator?.seed ?? opts.config.seed });
+    endpoint = `${sim.url}/v1/completions`;
+    hooks.onNotice?.(`llmload: no --endpoint given: started the built-in simulator at ${sim.url} for the whole sweep.`);
+  }
+  try {
+    return await sweepAgainst({ ...opts, config: { ...opts.config, endpoint } }, hooks, signal);
+  } finally {
+    if (sim) {
+      await sim.close();
+      hooks.onNotice?.('llmload: stopped the built-in simulator.');
+    }
+  }
+}
+
+async function sweepAgainst(opts: SweepOptions, hooks: SweepHooks, signal: AbortSignal): Promise<SweepResult> {
+  const base = opts.config;
+  const sweep: SweepResult = {
+    schemaVersion: 1,
+    kind: 'sweep',
+    tool: TOOL,
+    startedAt: new Date().toISOString(),
+    mode: opts.plan.kind,
+    workload: {
+      endpoint: base.endpoint as string,
+      api: base.api ?? '',
+      model: base.model,
+      arrival: 'poisson',
+      wordLambda: base.wordLambda,
+      maxTokens: base.maxTokens,
+      totalRequests: base.totalRequests,
+      durationSec: base.durationSec,
+      maxConcurrency: base.maxConcurrency,
+      warmupRequests: base.warmupRequests,
+      seed: base.seed,
+    },
+    slo: opts.slo,
+    maxThroughput: null,
+    levels: [],
+    maxRate: null,
+    interrupted: false,
+  };
+  let index = 0;
+
+  const runLevel = async (offered: LevelOffer, dirName: string, probe = false): Promise<{ level: SweepLevel; result: RunResult } | null> => {
+    if (signal.aborted) return null;
+    const i = index++;
+    const dir = `${String(i).padStart(2, '0')}-${dirName}`;
+    const closedLoop = offered.kind === 'concurrency';
+    const config: RunConfig = {
+      ...base,
+      // Levels get seeds of their own (derived, printed in each summary.json): the same sweep repeats exactly.
+      seed: (base.seed + i * 7919) % 2 ** 31,
+      ratePerSec: closedLoop ? Infinity : offered.ratePerSec,
+      maxConcurrency: closedLoop ? offered.maxConcurrency : base.maxConcurrency,
+      warmup: base.warmup,
+    };
+    hooks.onNotice?.(`llmload: level ${i}: ${describeOffer(offered)}${probe ? ' (probe of the maximum throughput)' : ''} -> ${dir}/`);
+    const levelHooks = hooks.onLevelStart?.({ index: i, dir, offered, probe }) ?? {};
+    const records: RequestRecord[] = [];
+    const slo = opts.slo ? createSloAccumulator(opts.slo) : null;
+    const detector = createSaturationDetector({ offeredRatePerSec: config.ratePerSec });
+    const stopEarly = new AbortController();
+    const result = await runBenchmark({
+      config,
+      apiKey: opts.apiKey,
+      signal,
+      stopEarly: opts.stopOverSaturated && !probe ? stopEarly.signal : undefined,
+      hooks: {
+        ...levelHooks,
+        onRecord: (r) => {
+          levelHooks.onRecord?.(r);
+          if (r.warmup) return;
+          // Records stay in memory only as long as the level runs, for the steady-state verdict.
+          records.push(r);
+          slo?.add(r);
+          const v = detector.add(r);
+          if (v.saturated && !stopEarly.signal.aborted) {
+            hooks.onNotice?.(`llmload: level ${i} stopped early: ${v.reason}`);
+            stopEarly.abort(v.reason);
+          }
+        },
+      },
+    });
+    // The first level resolves what the user left to the server (protocol, model): the workload records it.
+    sweep.workload.api = result.config.api;
+    sweep.workload.model = result.config.model;
+    const s = result.summary;
+    const level: SweepLevel = {
+      index: i,
+      dir,
+      offered,
+      summary: s,
+      achievedRatePerSec: s.requestThroughputPerSec,
+      steadyState: assessSteadyState(records, closedLoop),
+      stoppedEarly: result.stoppedEarly,
+      slo: slo ? slo.result(s.durationS) : null,
+    };
+    sweep.interrupted = result.interrupted;
+    if (!probe) sweep.levels.push(level);
+    await hooks.onLevelEnd?.({ index: i, dir, result, level: probe ? null : level });
+    await hooks.onProgress?.(sweep);
+    return { level, result };
+  };
+
+  const probeMax = async (probeConcurrency: number): Promise<number | null> => {
+    const probe = await runLevel({ kind: 'concurrency', maxConcurrency: probeConcurrency }, `probe-c${probeConcurrency}`, true);
+    if (!probe) return null;
+    const s = probe.result.summary;
+    sweep.maxThroughput = {
+      requestsPerSec: s.requestThroughputPerSec,
+      outputTokensPerSec: s.outputTokenThroughputPerSec,
+      maxConcurrency: probeConcurrency,
+      dir: probe.level.dir,
+    };
+    await hooks.onProgress?.(sweep);
+    if (!(s.requestThroughputPerSec > 0)) {
+      hooks.onNotice?.(`llmload: the probe completed no request (${s.requests.failed} failed): no rates to spread.`);
+      return null;
+    }
+    hooks.onNotice?.(`llmload: maximum throughput at concurrency ${probeConcurrency}: ${s.requestThroughputPerSec.toFixed(2)} req/s, ${s.outputTokenThroughputPerSec.toFixed(0)} output tok/s`);
+    return s.requestThroughputPerSec;
+  };
+
+  const plan = opts.plan;
+  switch (plan.kind) {
+    case 'rates':
+      for (const r of plan.rates) await runLevel({ kind: 'rate', ratePerSec: r }, `rate-${r}`);
+      break;
+    case 'concurrencies':
+      for (const c of plan.concurrencies) await runLevel({ kind: 'concurrency', maxConcurrency: c }, `concurrency-${c}`);
+      break;
+    case 'auto': {
+      const max = await probeMax(plan.probeConcurrency);
+      if (max !== null) for (const r of spreadRates(max, plan.levels)) await runLevel({ kind: 'rate', ratePerSec: r }, `rate-${r}`);
+      break;
+    }
+    case 'find-max-rate': {
+      const max = await probeMax(plan.probeConcurrency);
+      if (max === null) break;
+      const search = createMaxRateSearch({
+        startRatePerSec: max,
+        precisionPerSec: plan.precisionPerSec ?? Math.max(0.01, max * 0.05),
+        maxTrials: plan.maxTrials,
+      });
+      for (let rate = search.next(); rate !== null && !signal.aborted; rate = search.next()) {
+        const ran = await runLevel({ kind: 'rate', ratePerSec: rate }, `rate-${rate}`);
+        if (!ran) break;
+        search.record(rate, opts.slo !== null && levelHeld(ran.level, opts.slo, opts.minAttainment), ran.level.index);
+        sweep.maxRate = search.result();
+        await hooks.onProgress?.(sweep);
+      }
+      sweep.maxRate = search.result();
+      break;
+    }
+  }
+  sweep.interrupted = signal.aborted;
+  await hooks.onProgress?.(sweep);
+  return sweep;
+}
+
+/**
+ * Whether a level met the objectives: every percentile objective held, the share of requests meeting
+ * every per-request limit reached `minAttainment` (when there are such limits), and the level was not
+ * stopped for saturation (a level cut short cannot be said to have held).
+ */
+export function levelHeld(level: SweepLevel, spec: SloSpec, minAttainment: number): boolean {
+  const slo: SloResult | null = level.slo;
+  if (!slo || level.stoppedEarly || slo.requests === 0) return false;
+  const hasLimits = Object.keys(spec.perRequest).length > 0;
+  return slo.allObjectivesHeld && (!hasLimits || slo.attainment >= minAttainment);
+}
+
+function describeOffer(o: LevelOffer): string {
+  return o.kind === 'rate' ? `Poisson ${o.ratePerSec} req/s` : `closed loop, concurrency ${o.maxConcurrency}`;
+}
