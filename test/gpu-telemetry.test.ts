@@ -1,4 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../src/errors.js';
 import { createGpuSampler, type SetTimer } from '../src/telemetry/gpu-sampler.js';
@@ -255,5 +258,20 @@ describe.skipIf(!cc)('against a stub libnvidia-ml', () => {
     // The compiled ConfigError is another class than the one under src/: compare by name and code.
     await expect(start).rejects.toMatchObject({ name: 'ConfigError', code: 'LLMLOAD_CONFIG_INVALID', problems: [{ field: '--gpus', message: 'GPU 1 does not exist: NVML sees 1 GPU (0)' }] });
     expect(lib.callCount('nvmlShutdown')).toBe(1);
+  });
+
+  it('the device check\'s node part (scripts/gpu-check/sample.mjs) runs against the stub', () => {
+    const lib = stub.library({ devices: 1 });
+    const out = tempDir();
+    const script = fileURLToPath(new URL('../scripts/gpu-check/sample.mjs', import.meta.url));
+    const args = [script, '--out', out, '--interval-ms', '20', '--max-ms', '150', '--no-smi'];
+    const run = spawnSync(process.execPath, args, { env: { ...process.env, LLMLOAD_NVML_LIBRARY: lib.path }, encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    const meta = JSON.parse(readFileSync(join(out, 'meta.json'), 'utf8')) as { status: { kind: string }; inWorker: boolean; sampleCount: number; nvmlCallCost: { calls: number } };
+    expect(meta).toMatchObject({ status: { kind: 'on' }, inWorker: true, nvmlCallCost: { calls: 500 } });
+    const lines = readFileSync(join(out, 'gpu.jsonl'), 'utf8').trim().split('\n');
+    expect(lines.length).toBe(meta.sampleCount);
+    expect(lines.length).toBeGreaterThan(0);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ gpu: 0, name: 'Stub GPU 0', memoryApi: 'v2' });
   });
 });

@@ -75,7 +75,9 @@ describe('createGpuSampler', () => {
     expect(clock.delays.at(-1)).toBe(70); // still aiming at 1200
     clock.fireAt(1420); // 1300 and 1400 missed: no burst, next is 1500
     expect(clock.delays.at(-1)).toBe(80);
-    expect(samples.map((x) => x.tMs)).toEqual([1000, 1130, 1420]);
+    clock.fireAt(1499); // a timer 1 ms early still serves 1500: the next aim is 1600, not 1500 again
+    expect(clock.delays.at(-1)).toBe(101);
+    expect(samples.map((x) => x.tMs)).toEqual([1000, 1130, 1420, 1499]);
     s.stop();
     expect(clock.armed).toBe(false);
   });

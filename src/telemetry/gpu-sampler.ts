@@ -43,7 +43,8 @@ const realTimer: SetTimer = (delayMs, fire) => {
  * Ticks fall on absolute deadlines start + k * intervalMs, each timer armed for the time left to
  * the next deadline, so a late tick does not push the ones after it (chained setInterval-style
  * sleeps would drift by every tick's lateness). A tick that is later than a whole interval skips
- * the deadlines it missed rather than sampling in a burst.
+ * the deadlines it missed rather than sampling in a burst; one that fires early counts as its
+ * deadline's tick.
  *
  * A failing NVML call mid-run (GPU lost, driver unloaded) ends sampling: onProblem is called once
  * with NVML's error, nothing is thrown into the caller, and stop() still shuts NVML down.
@@ -61,7 +62,7 @@ export function createGpuSampler(options: GpuSamplerOptions): GpuSampler {
 
   let state: 'idle' | 'running' | 'failed' | 'stopped' = 'idle';
   let cancel: (() => void) | undefined;
-  let startMs = 0;
+  let deadlineMs = 0; // the deadline the pending (or running) tick serves
 
   const fail = (err: unknown): void => {
     state = 'failed';
@@ -88,9 +89,13 @@ export function createGpuSampler(options: GpuSamplerOptions): GpuSampler {
       return;
     }
     if (state !== 'running') return; // onSample may have stopped the sampler
-    const elapsedMs = now() - startMs;
-    const nextAtMs = startMs + (Math.floor(elapsedMs / intervalMs) + 1) * intervalMs;
-    cancel = setTimer(nextAtMs - now(), tick);
+    // This tick served `deadlineMs` even if the timer fired a little early (Node's timers count
+    // from a cached loop time and can fire ~1 ms before the instant asked for): aiming at the next
+    // deadline from the clock alone would sample twice around every early one.
+    const tNow = now();
+    deadlineMs += intervalMs;
+    if (deadlineMs <= tNow) deadlineMs += (Math.floor((tNow - deadlineMs) / intervalMs) + 1) * intervalMs;
+    cancel = setTimer(deadlineMs - tNow, tick);
   };
 
   return {
@@ -98,7 +103,7 @@ export function createGpuSampler(options: GpuSamplerOptions): GpuSampler {
     start() {
       if (state !== 'idle') return;
       state = 'running';
-      startMs = now();
+      deadlineMs = now();
       tick();
     },
     stop() {
