@@ -6,36 +6,13 @@
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { SweepResult } from '../src/core/sweep/sweep-result.js';
 import { renderChart, renderPng } from '../src/report/render-chart.js';
 import { SWEEP_CHART_KINDS, SWEEP_CHARTS, renderSweepPlots, sweepPlotSpec } from '../src/report/sweep/render-sweep-plots.js';
 import { renderSweepReportHtml } from '../src/report/sweep/sweep-html.js';
 import { HOSTILE } from './helpers/hostile-run.js';
+import { HOSTILE_DIRS, hostileSweep, SECRET } from './helpers/hostile-sweep.js';
 import { decodePng } from './helpers/png.js';
-import { SLO, typicalSweep } from './helpers/sweep-fixture.js';
-
-/** Folder names a hostile or careless user could give levels: markup, a URL scheme, a query. */
-const HOSTILE_DIRS = ['"><img src=x onerror="window.__pwned = 5">', 'javascript:alert(6)', 'rate 2?x=1#frag', '../../etc'];
-const SECRET = 'sk-live-do-not-print';
-
-/** A sweep whose every free-text field is hostile, with credentials in its endpoint. */
-export function hostileSweep(): SweepResult {
-  const base = typicalSweep({ slo: true });
-  return {
-    ...base,
-    mode: 'find-max-rate',
-    workload: { ...base.workload, model: HOSTILE.model, endpoint: `http://admin:${SECRET}@10.0.0.7:8000/v1/completions?api_key=${SECRET}` },
-    levels: base.levels.map((l, i) => ({
-      ...l,
-      dir: HOSTILE_DIRS[i % HOSTILE_DIRS.length] as string,
-      steadyState: { reached: false, reason: HOSTILE.label },
-      stoppedEarly: i === 5 ? { reason: HOSTILE.error } : l.stoppedEarly,
-    })),
-    maxThroughput: { requestsPerSec: 8.4, outputTokensPerSec: 410, maxConcurrency: 64, dir: HOSTILE_DIRS[0] as string },
-    maxRate: { rate: 8, lower: 8, upper: 12, precisionPerSec: 0.5, trials: [{ ratePerSec: 8, held: true, level: 3 }], note: HOSTILE.error },
-    slo: SLO,
-  };
-}
+import { typicalSweep } from './helpers/sweep-fixture.js';
 
 describe('renderSweepPlots (PNG)', () => {
   it('gives decodable PNGs at twice the chart size, the same bytes each time', async () => {
