@@ -3,6 +3,9 @@ import { describeRate, runName } from './charts/run-title.js';
 import { escapeHtml as e } from './html-escape.js';
 import type { SavedDistribution } from './saved-result.js';
 import type { SavedRun } from './saved-run.js';
+import { TELEMETRY_FILES, type TelemetryFileKind } from './telemetry-load.js';
+import { noNvmlReason, noServerMetricsReason } from './telemetry-reasons.js';
+import { summarizeTelemetry } from './telemetry-summary.js';
 
 /** At most this many distinct error messages are quoted in the report. */
 const ERROR_EXAMPLES = 5;
@@ -34,6 +37,11 @@ export function renderNotices(run: SavedRun): string {
       `${formatCount(run.skipped.count)} line(s) of requests.jsonl could not be read and are left out: ${run.skipped.examples.map(e).join('; ')}`,
     );
   }
+  for (const kind of Object.keys(TELEMETRY_FILES) as TelemetryFileKind[]) {
+    const skipped = run.telemetry.skipped[kind];
+    if (!skipped.count) continue;
+    notes.push(`${formatCount(skipped.count)} line(s) of ${TELEMETRY_FILES[kind]} could not be read and are left out: ${skipped.examples.map(e).join('; ')}`);
+  }
   return notes.length ? `<section class="notices">${notes.map((n) => `<p>${n}</p>`).join('')}</section>` : '';
 }
 
@@ -54,6 +62,7 @@ export function renderSummary(run: SavedRun): string {
     ['latency (end to end)', s.latencyMs],
     ['schedule lag', s.scheduleLagMs],
     ['client queue', s.clientQueueMs],
+    ['send delay', s.sendDelayMs ?? null],
   ];
   const cells = (d: SavedDistribution | null): string =>
     d
@@ -63,8 +72,37 @@ export function renderSummary(run: SavedRun): string {
 <table class="kv">${rows.map(([k, v]) => `<tr><th>${k}</th><td>${e(v)}</td></tr>`).join('')}</table>
 <table class="dist"><thead><tr><th>metric (ms)</th><th>mean</th><th>p50</th><th>p90</th><th>p95</th><th>p99</th><th>max</th><th>n</th></tr></thead>
 <tbody>${dist.map(([name, d]) => `<tr><th>${name}</th>${cells(d)}</tr>`).join('')}</tbody></table>
-<p class="fine">Latency figures are over successful requests; schedule lag and client queue over every request sent. See docs/metrics.md for each definition.</p>
+<p class="fine">Latency figures are over successful requests; schedule lag, client queue and send delay over every request sent. See docs/metrics.md for each definition.</p>
+${renderTelemetrySummary(run)}
 </section>`;
+}
+
+/**
+ * The telemetry's headline figures: peak and mean GPU memory per device with where they came from,
+ * peak utilisation and KV-cache usage, the most requests the server held; or why there are none.
+ */
+export function renderTelemetrySummary(run: SavedRun): string {
+  const t = summarizeTelemetry(run.telemetry);
+  const gib = (mib: number): string => `${formatNumber(mib / 1024)} GiB`;
+  const rows: [string, string][] = [];
+  for (const g of t.gpuMemory) {
+    const source = g.source === 'nvml' ? 'NVML' : `server /metrics ${g.metric ?? ''}`.trim();
+    const of = g.totalMiB ? ` of ${gib(g.totalMiB)}` : '';
+    rows.push([`GPU ${g.gpu} memory${g.name ? ` (${g.name})` : ''}`, `peak ${gib(g.peakMiB)}, mean ${gib(g.meanMiB)}${of} · ${source}, ${formatCount(g.readings)} readings`]);
+  }
+  if (!t.gpuMemory.length) rows.push(['GPU memory', [noNvmlReason(run), noServerMetricsReason(run)].filter((r) => r !== null).join('; ') || 'no DCGM_FI_DEV_FB_USED in the server\u2019s /metrics']);
+  if (t.peakUtilizationPct !== null) rows.push(['GPU utilisation', `peak ${formatNumber(t.peakUtilizationPct)} % (any GPU)`]);
+  const noServer = noServerMetricsReason(run);
+  if (noServer) rows.push(['server metrics', noServer]);
+  else {
+    if (t.peakKvCacheUsage !== null) rows.push(['KV-cache usage', `peak ${formatNumber(100 * t.peakKvCacheUsage)} %`]);
+    if (t.maxRunning !== null || t.maxWaiting !== null) {
+      rows.push(['server requests', `at most ${t.maxRunning === null ? '?' : formatCount(t.maxRunning)} running, ${t.maxWaiting === null ? '?' : formatCount(t.maxWaiting)} waiting`]);
+    }
+    rows.push(['scrapes of /metrics', `${formatCount(t.scrapes.ok)} answered, ${formatCount(t.scrapes.failed)} failed (gaps in the telemetry chart)`]);
+  }
+  return `<h3 id="telemetry">Telemetry</h3>
+<table class="kv">${rows.map(([k, v]) => `<tr><th>${e(k)}</th><td>${e(v)}</td></tr>`).join('')}</table>`;
 }
 
 export function renderErrors(run: SavedRun): string {

@@ -44,6 +44,7 @@ const STYLE = `
 body { font-family: Roboto, sans-serif; color: #222; margin: 0 auto; padding: 1.5rem 1.5rem 4rem; max-width: 960px; line-height: 1.45; }
 h1 { font-weight: normal; font-size: 1.7rem; margin: 0 0 .2rem; } h1 .name { color: #0072B2; word-break: break-all; }
 h2 { font-weight: normal; font-size: 1.3rem; margin: 2.2rem 0 .6rem; border-bottom: 1px solid #ddd; padding-bottom: .2rem; }
+h3 { font-weight: normal; font-size: 1.1rem; margin: 1.4rem 0 .3rem; }
 .facts { color: #444; margin: 0; }
 .notices { background: #fff4e0; border-left: 4px solid #E69F00; padding: .4rem .9rem; margin: 1rem 0; }
 table { border-collapse: collapse; margin: .6rem 0; font-variant-numeric: tabular-nums; }
@@ -68,6 +69,7 @@ const CAPTIONS: Record<(typeof CHART_KINDS)[number], string> = {
   inFlight: 'Requests in flight as the client saw them, against the concurrency cap.',
   requestRate: 'Requests sent per second against those due by the Poisson schedule and the rate asked for.',
   scheduleLag: 'How late each request left against its schedule; includes waiting for a concurrency slot.',
+  telemetry: 'What the GPUs and the server did while the requests ran, on the same time axis: GPU memory per device (NVML, else the server\u2019s DCGM_FI_DEV_FB_USED, as named on the row), GPU utilisation, KV-cache usage, and the server\u2019s running and waiting requests against those in flight at the client. Gaps are scrapes that failed.',
 };
 
 /**

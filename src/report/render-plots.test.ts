@@ -51,12 +51,18 @@ describe('renderPlots (PNG)', () => {
     expect(first.map((f) => f.file)).toEqual([...CHART_KINDS.map((k) => CHARTS[k].file), OVERVIEW_FILE]);
     for (const { file, bytes } of first) {
       const png = decodePng(bytes);
+      const svgSize = async (spec: Parameters<typeof renderChart>[0]): Promise<number[]> => {
+        const [, w, h] = /width="(\d+)" height="(\d+)"/.exec((await renderChart(spec)).svg) ?? [];
+        return [2 * Number(w), 2 * Number(h)];
+      };
       if (file === OVERVIEW_FILE) {
         // The overview's size follows its panels: exactly twice its SVG's.
-        const svg = (await renderChart(overviewSpec(RUNS.normal))).svg;
-        const [, w, h] = /width="(\d+)" height="(\d+)"/.exec(svg) ?? [];
-        expect([png.width, png.height]).toEqual([2 * Number(w), 2 * Number(h)]);
+        expect([png.width, png.height]).toEqual(await svgSize(overviewSpec(RUNS.normal)));
         expect(png.width).toBeGreaterThan(2000);
+      } else if (file === CHARTS.telemetry.file) {
+        // The telemetry panel is as tall as its rows, about as wide as the others.
+        expect([png.width, png.height]).toEqual(await svgSize(plotSpec(RUNS.normal, 'telemetry')));
+        expect(png.width).toBeGreaterThan(1500);
       } else {
         expect([png.width, png.height], file).toEqual([1800, 1080]);
       }

@@ -1,7 +1,8 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { frameChart, STATIC_OPTIONS } from './charts/chart.js';
-import { CHART_KINDS, CHARTS, type ChartKind } from './charts/index.js';
+import { CHART_KINDS, CHARTS, type ChartEntry, type ChartKind } from './charts/index.js';
 import { overviewSpec } from './charts/overview.js';
+import { frameRowsChart } from './charts/telemetry-rows.js';
 import { rasterizeSvgAsync, renderSvg } from './render-chart.js';
 import type { SavedRun } from './saved-run.js';
 
@@ -16,15 +17,19 @@ export interface PlotFile {
 
 /** The vega-lite spec of one chart of a run, as drawn in its PNG. Pure. */
 export function plotSpec(run: SavedRun, kind: ChartKind): TopLevelSpec {
-  return frameChart(CHARTS[kind].build(run, STATIC_OPTIONS), run);
+  const entry: ChartEntry = CHARTS[kind];
+  return 'rows' in entry ? frameRowsChart(entry.rows(run, STATIC_OPTIONS), run) : frameChart(entry.build(run, STATIC_OPTIONS), run);
 }
 
-/** One chart of a saved run as SVG (900 x 540). Deterministic: same run, same bytes. */
+/**
+ * One chart of a saved run as SVG: 900 x 540, except the telemetry panel, about 900 wide and as tall
+ * as its rows. Deterministic: same run, same bytes.
+ */
 export function renderPlotSvg(run: SavedRun, kind: ChartKind): Promise<string> {
   return renderSvg(plotSpec(run, kind));
 }
 
-/** One chart of a saved run as PNG at print resolution (1800 x 1080). Deterministic. */
+/** One chart of a saved run as PNG at print resolution (1800 x 1080; twice the SVG). Deterministic. */
 export async function renderPlotPng(run: SavedRun, kind: ChartKind): Promise<Buffer> {
   return rasterizeSvgAsync(await renderPlotSvg(run, kind));
 }

@@ -3,10 +3,18 @@ import { inFlightChart } from './in-flight-chart.js';
 import { itlTpotChart } from './itl-tpot-chart.js';
 import { requestRateChart } from './request-rate-chart.js';
 import { scheduleLagChart } from './schedule-lag-chart.js';
+import { telemetryChart } from './telemetry-chart.js';
+import type { RowsChartBuilder } from './telemetry-rows.js';
 import { throughputLatencyChart } from './throughput-latency-chart.js';
 import { timelineChart } from './timeline-chart.js';
 import { tokensPerSecChart } from './tokens-per-sec-chart.js';
 import { ttftChart } from './ttft-chart.js';
+
+/**
+ * How a chart is built: most are layers in one view (`build`); the telemetry panel is rows stacked on
+ * one time axis (`rows`), which vega-lite can only draw as a vertical concatenation.
+ */
+export type ChartEntry = { file: string; build: ChartBuilder } | { file: string; rows: RowsChartBuilder };
 
 /**
  * Every chart of a run, keyed by kind, with the PNG it is saved as. The first three are the seed
@@ -21,7 +29,8 @@ export const CHARTS = {
   inFlight: { file: 'requests_in_flight.png', build: inFlightChart },
   requestRate: { file: 'request_rate.png', build: requestRateChart },
   scheduleLag: { file: 'schedule_lag.png', build: scheduleLagChart },
-} as const satisfies Record<string, { file: string; build: ChartBuilder }>;
+  telemetry: { file: 'telemetry.png', rows: telemetryChart },
+} as const satisfies Record<string, ChartEntry>;
 
 export type ChartKind = keyof typeof CHARTS;
 export const CHART_KINDS = Object.keys(CHARTS) as ChartKind[];

@@ -3,13 +3,16 @@ import type { SavedDistribution } from '../saved-result.js';
 import type { SavedRun } from '../saved-run.js';
 import { STATIC_OPTIONS, type ChartLayer, type ChartOptions } from './chart.js';
 import { formatCount, formatMs, formatNumber } from './format.js';
-import { CHART_KINDS, CHARTS } from './index.js';
+import { CHART_KINDS, CHARTS, type ChartEntry } from './index.js';
 import { describeRate, runSubtitle } from './run-title.js';
+import { rowsView } from './telemetry-rows.js';
 import { chartConfig, COLOR } from './theme.js';
 
 /** One panel's plot area in CSS pixels; axes, legend and title are added around it. */
 const PANEL = { width: 400, height: 210 } as const;
 const COLUMNS = 3;
+/** The stacked charts (telemetry) span the grid's width under it: plot width and row height. */
+const WIDE_PANEL = { width: 1200, rowHeight: 56 } as const;
 /** Panels are a quarter of a chart's area: 3,000 points per panel show all a full chart's 10,000 do. */
 const PANEL_OPTIONS: ChartOptions = { ...STATIC_OPTIONS, maxPoints: 3_000 };
 
@@ -17,24 +20,33 @@ type LayerChart = Extract<TopLevelSpec, { layer: unknown }>;
 type Panel = Pick<LayerChart, 'name' | 'title' | 'width' | 'height' | 'layer' | 'resolve' | 'view'>;
 
 /**
- * The whole run on one page: every chart as a small multiple in a 3 x 3 grid, the ninth panel the
- * key numbers. Each panel keeps its own legend and notes (what was sampled or cut); the page title
- * names the run once. Its size follows from the panels (vega-lite cannot fit a grid to a fixed size),
- * about 1,400 x 1,000 CSS pixels.
+ * The whole run on one page: every single-view chart as a small multiple in a 3 x 3 grid, the ninth
+ * panel the key numbers, and under the grid, across its width, the telemetry panel's rows (GPU and
+ * server over the run). Each panel keeps its own legend and notes (what was sampled or cut); the page
+ * title names the run once. Its size follows from the panels (vega-lite cannot fit a grid to a fixed
+ * size), about 1,450 x 1,450 CSS pixels.
  */
 export function overviewSpec(run: SavedRun, opts: ChartOptions = PANEL_OPTIONS): TopLevelSpec {
-  const panels: Panel[] = CHART_KINDS.map((kind) => {
+  const panels: Panel[] = [];
+  const wide: Extract<TopLevelSpec, { vconcat: unknown }>['vconcat'] = [];
+  for (const kind of CHART_KINDS) {
     const viewName = `panel_${kind}`;
-    const parts = CHARTS[kind].build(run, { ...opts, viewName });
-    return {
+    const entry: ChartEntry = CHARTS[kind];
+    if ('rows' in entry) {
+      const parts = entry.rows(run, { ...opts, viewName });
+      wide.push({ title: { text: parts.title, ...(parts.notes.length ? { subtitle: parts.notes } : {}) }, ...rowsView(parts, WIDE_PANEL, viewName) });
+      continue;
+    }
+    const parts = entry.build(run, { ...opts, viewName });
+    panels.push({
       name: viewName,
       title: { text: parts.title, ...(parts.notes.length ? { subtitle: parts.notes } : {}) },
       width: PANEL.width,
       height: PANEL.height,
       layer: parts.layer,
       ...(parts.resolve ? { resolve: parts.resolve } : {}),
-    };
-  });
+    });
+  }
   panels.push({
     name: 'panel_numbers',
     title: { text: 'Key numbers' },
@@ -51,8 +63,8 @@ export function overviewSpec(run: SavedRun, opts: ChartOptions = PANEL_OPTIONS):
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: { text: 'Run overview', subtitle: runSubtitle(run), fontSize: 22, subtitleFontSize: 14 },
     // A wrapped grid rather than rows of hconcat: panels line up in columns whatever their axis labels.
-    concat: panels,
-    columns: COLUMNS,
+    vconcat: [{ concat: panels, columns: COLUMNS, resolve }, ...wide],
+    spacing: 40,
     resolve,
     config: {
       ...base,
