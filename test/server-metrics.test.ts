@@ -28,7 +28,10 @@ describe('server metrics from the simulator during a run', () => {
     const waiters: { after: number; resolve: () => void }[] = [];
     const scraper = createServerMetricsScraper({
       url: resolved.url,
-      intervalMs: 100,
+      // The simulator, the clients and the scraper share this test's event loop (in a run each has a
+      // thread of its own), so a scrape may wait for a busy loop: a generous timeout.
+      intervalMs: 250,
+      timeoutMs: 240,
       now: () => performance.now(),
       onSample: (s) => {
         samples.push(s);
@@ -44,13 +47,13 @@ describe('server metrics from the simulator during a run', () => {
     const beforeRun = okScrapeAfter(-Infinity);
     scraper.start();
     await beforeRun;
-    const { records } = await collectRun({ endpoint, ratePerSec: 200, totalRequests: 24, maxConcurrency: 24, maxTokens: 120 });
+    const { records } = await collectRun({ endpoint, ratePerSec: 200, totalRequests: 24, maxConcurrency: 24, maxTokens: 200 });
     await okScrapeAfter(performance.now());
     await scraper.stop();
 
     expect(records.every((r) => r.ok)).toBe(true);
     const ok = samples.filter((s) => s.ok);
-    expect(ok.length).toBeGreaterThan(5);
+    expect(ok.length).toBeGreaterThanOrEqual(4); // one before the run, one after, some during
     expect(Math.max(...ok.map((s) => s.running ?? 0))).toBeGreaterThan(0);
     expect(Math.max(...ok.map((s) => s.generationTokensPerSec ?? 0))).toBeGreaterThan(0);
     expect(Math.max(...ok.map((s) => s.kvCacheUsage ?? 0))).toBeGreaterThan(0);

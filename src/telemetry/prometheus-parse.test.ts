@@ -104,6 +104,29 @@ describe('parsePrometheusText', () => {
   });
 });
 
+describe('parsePrometheusText with keep', () => {
+  it('parses only the kept names, and still rejects a page that is not Prometheus text', () => {
+    const text = exporterPage('vllm-v1');
+    const e = parseOk2(text, (n) => n === 'vllm:num_requests_running' || n === 'vllm:request_prompt_tokens_sum');
+    expect([...e.samples.keys()]).toEqual(['vllm:num_requests_running', 'vllm:request_prompt_tokens_sum']);
+    expect(e.sampleCount).toBe(4);
+    const keepNone = (): boolean => false;
+    expect(parsePrometheusText('<html><body>Bad Gateway</body></html>', { keep: keepNone })).toEqual({
+      ok: false,
+      error: 'line 1: not a Prometheus sample line: "<html><body>Bad Gateway</body></html>"',
+    });
+    expect(parsePrometheusText('{"object":"error"}\n', { keep: keepNone }).ok).toBe(false);
+    expect(parsePrometheusText('just_a_name\n', { keep: keepNone }).ok).toBe(false);
+    expect(parsePrometheusText(text, { keep: keepNone })).toMatchObject({ ok: true, exposition: { sampleCount: 0 } });
+  });
+});
+
+function parseOk2(text: string, keep: (name: string) => boolean): PromExposition {
+  const r = parsePrometheusText(text, { keep });
+  if (!r.ok) throw new Error(r.error);
+  return r.exposition;
+}
+
 describe('parsePromValue', () => {
   it('reads Go and Python float text and rejects what Number() would wrongly accept', () => {
     expect(parsePromValue('1')).toBe(1);

@@ -56,6 +56,8 @@ const parseWithLibrary = createRequire(import.meta.url)('parse-prometheus-text-f
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const FLOAT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+/** The name of a sample line that has something after it (labels or a value). */
+const SAMPLE_NAME = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{|[ \t]+\S)/;
 const TYPE_LINE = /^#\s*TYPE\s+(\S+)\s+(\S+)\s*$/;
 const TYPES: ReadonlySet<string> = new Set(['counter', 'gauge', 'histogram', 'summary', 'untyped']);
 /** OpenMetrics also declares these; for our purposes they are histograms, summaries or untyped. */
@@ -88,11 +90,21 @@ export function parsePromValue(text: string): number | null {
   }
 }
 
+export interface PromParseOptions {
+  /**
+   * Keep only samples whose name passes: the others are checked for a valid metric name and skipped
+   * before the library sees them. On a vLLM page most lines are histogram buckets nobody reads, and
+   * the library spends ~6 us per line (measured on a 1,546-line page of 8 engines: 9.3 ms parsed whole, 0.7 ms with the scraper's names kept).
+   */
+  keep?: (sampleName: string) => boolean;
+}
+
 /**
  * Parse one exposition page. Never throws: a page that is not Prometheus text (an HTML error page,
  * JSON, a truncated line) comes back as `{ ok: false, error }` naming the first bad line.
  */
-export function parsePrometheusText(text: string): PromParseResult {
+export function parsePrometheusText(text: string, options: PromParseOptions = {}): PromParseResult {
+  const keep = options.keep;
   const lines = text.split('\n');
   const sampleLines: string[] = [];
   const lineNumbers: number[] = [];
@@ -110,6 +122,11 @@ export function parsePrometheusText(text: string): PromParseResult {
         types.set(m[1]!, known);
       }
       continue;
+    }
+    if (keep) {
+      const name = SAMPLE_NAME.exec(line)?.[1];
+      if (name === undefined) return fail(i + 1, line, 'not a Prometheus sample line');
+      if (!keep(name)) continue;
     }
     sampleLines.push(line);
     lineNumbers.push(i + 1);

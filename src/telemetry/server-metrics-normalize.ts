@@ -91,6 +91,15 @@ const PREFIXES: readonly [string, ServerKind][] = [
   ['DCGM_FI_', 'dcgm'],
 ];
 
+/** Every sample name normalizeServerMetrics() reads: a scraper parses only these (see PromParseOptions.keep). */
+export const SERVER_METRIC_NAMES: ReadonlySet<string> = new Set([
+  ...Object.values(SCALARS).flatMap((s) => s.names),
+  ...PREFIX_PAIRS.flat(),
+  PREFIX_RATIO,
+  GPU_MEMORY_USED,
+  GPU_UTIL,
+]);
+
 /** Read the raw figures of one scrape. */
 export function normalizeServerMetrics(exposition: PromExposition): RawServerFigures {
   const sources: RawServerFigures['sources'] = {};

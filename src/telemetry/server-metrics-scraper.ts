@@ -15,7 +15,7 @@ import { ConfigError, type ConfigProblem } from '../errors.js';
 import { fetchMetricsText, redactUrl } from './metrics-fetch.js';
 import { parsePrometheusText } from './prometheus-parse.js';
 import type { ServerMetricsSample } from './samples.js';
-import { normalizeServerMetrics } from './server-metrics-normalize.js';
+import { normalizeServerMetrics, SERVER_METRIC_NAMES } from './server-metrics-normalize.js';
 import { deriveServerMetricsSample, failedServerMetricsSample, type ServerScrape } from './server-metrics-rates.js';
 
 /** The shortest interval accepted: below it a scrape of a busy server would rarely finish in time. */
@@ -90,7 +90,7 @@ export function createServerMetricsScraper(o: ServerMetricsScraperOptions): Serv
     if (!got.ok) {
       sample = failedServerMetricsSample(tMs, got.error);
     } else {
-      const parsed = parsePrometheusText(got.text);
+      const parsed = parsePrometheusText(got.text, { keep: (name) => SERVER_METRIC_NAMES.has(name) });
       if (!parsed.ok) {
         sample = failedServerMetricsSample(tMs, `GET ${redactUrl(o.url)} answered text that is not Prometheus exposition: ${parsed.error}`);
       } else {
