@@ -1,0 +1,129 @@
+import type { Rng } from '../arrival/rng.js';
+import { createSortedColumn, weightedQuantiles } from './sorted-column.js';
+import type { RunSample } from './run-sample.js';
+
+/**
+ * The headline metrics a comparison reports, by the names `--fail-on` accepts. ITL is not among them:
+ * it is measured per chunk, not per request, so its samples are not the independent units the
+ * bootstrap resamples; TPOT is each request's mean inter-token time and stands in for it.
+ */
+export const COMPARE_METRICS = [
+  'ttft_p50',
+  'ttft_p90',
+  'ttft_p99',
+  'ttft_mean',
+  'tpot_p50',
+  'tpot_p99',
+  'tpot_mean',
+  'latency_p50',
+  'latency_p99',
+  'latency_mean',
+  'output_throughput',
+  'request_throughput',
+  'error_rate',
+] as const;
+export type CompareMetric = (typeof COMPARE_METRICS)[number];
+
+/** How a metric is shown and which way is better. Error rate is in percent, so its differences are percentage points. */
+export interface CompareMetricDef {
+  label: string;
+  unit: 'ms' | 'tok/s' | 'req/s' | '%';
+  better: 'lower' | 'higher';
+}
+
+export const METRIC_DEFS: Record<CompareMetric, CompareMetricDef> = {
+  ttft_p50: { label: 'TTFT p50', unit: 'ms', better: 'lower' },
+  ttft_p90: { label: 'TTFT p90', unit: 'ms', better: 'lower' },
+  ttft_p99: { label: 'TTFT p99', unit: 'ms', better: 'lower' },
+  ttft_mean: { label: 'TTFT mean', unit: 'ms', better: 'lower' },
+  tpot_p50: { label: 'TPOT p50', unit: 'ms', better: 'lower' },
+  tpot_p99: { label: 'TPOT p99', unit: 'ms', better: 'lower' },
+  tpot_mean: { label: 'TPOT mean', unit: 'ms', better: 'lower' },
+  latency_p50: { label: 'latency p50', unit: 'ms', better: 'lower' },
+  latency_p99: { label: 'latency p99', unit: 'ms', better: 'lower' },
+  latency_mean: { label: 'latency mean', unit: 'ms', better: 'lower' },
+  output_throughput: { label: 'output throughput', unit: 'tok/s', better: 'higher' },
+  request_throughput: { label: 'request throughput', unit: 'req/s', better: 'higher' },
+  error_rate: { label: 'error rate', unit: '%', better: 'lower' },
+};
+
+/**
+ * Evaluates every metric of COMPARE_METRICS, in that order, into `out`: over the sample itself
+ * (`rng` null: the point estimates), or over one bootstrap resample, n requests drawn with
+ * replacement (`rng` given). One draw of requests serves every metric, so the metrics of a resample
+ * come from the same requests, as they would in a repeated run.
+ *
+ * Cost: the sorted columns are built once (O(n log n)); a resample then costs n draws and a few
+ * linear passes (sorted-column.ts), so B resamples cost O(B·n).
+ */
+const TTFT_QS = [0.5, 0.9, 0.99];
+const P50_P99 = [0.5, 0.99];
+
+export type StatisticsEvaluator = (rng: Rng | null, out: Float64Array) => void;
+
+export function createStatisticsEvaluator(s: RunSample): StatisticsEvaluator {
+  const n = s.count;
+  const ttft = createSortedColumn(s.ttftMs);
+  const tpot = createSortedColumn(s.tpotMs);
+  const latency = createSortedColumn(s.latencyMs);
+  const counts = new Int32Array(n);
+  const q = new Float64Array(3);
+  const perS = (x: number): number => (s.durationS > 0 ? x / s.durationS : NaN);
+  return (rng, out) => {
+    if (rng === null) counts.fill(1);
+    else drawCounts(rng, counts);
+    // Tallies in request order (a sequential pass): successes, their tokens, and how many values each column holds.
+    let nOk = 0;
+    let tokens = 0;
+    let nT = 0;
+    let nP = 0;
+    for (let i = 0; i < n; i++) {
+      const c = counts[i]!;
+      if (c === 0 || s.ok[i] === 0) continue;
+      nOk += c;
+      tokens += c * s.outputTokens[i]!;
+      // NaN marks "no value": a request without generated text has no TTFT, one token has no TPOT.
+      if (s.ttftMs[i] === s.ttftMs[i]) nT += c;
+      if (s.tpotMs[i] === s.tpotMs[i]) nP += c;
+    }
+    const sumT = weightedQuantiles(ttft, counts, nT, TTFT_QS, q);
+    out[0] = q[0]!;
+    out[1] = q[1]!;
+    out[2] = q[2]!;
+    out[3] = nT ? sumT / nT : NaN;
+    const sumP = weightedQuantiles(tpot, counts, nP, P50_P99, q);
+    out[4] = q[0]!;
+    out[5] = q[1]!;
+    out[6] = nP ? sumP / nP : NaN;
+    // Every successful request has a latency, so that column holds nOk values.
+    const sumL = weightedQuantiles(latency, counts, nOk, P50_P99, q);
+    out[7] = q[0]!;
+    out[8] = q[1]!;
+    out[9] = nOk ? sumL / nOk : NaN;
+    out[10] = perS(tokens);
+    out[11] = perS(nOk);
+    out[12] = n ? ((n - nOk) / n) * 100 : NaN;
+  };
+}
+
+/**
+ * n draws with replacement from n requests, as a count per request. Each uniform double yields two
+ * indices: the first from the double, the second from the fraction left over (for n requests that
+ * fraction still carries about 53 - log2(n) random bits: 36 at n = 100,000), which halves the cost of
+ * the generator, the bulk of a resample's time.
+ */
+function drawCounts(rng: Rng, counts: Int32Array): void {
+  const n = counts.length;
+  counts.fill(0);
+  let j = 0;
+  while (j < n) {
+    const x = rng.next() * n;
+    const first = Math.floor(x);
+    counts[first]!++;
+    j++;
+    if (j < n) {
+      counts[Math.min(n - 1, Math.floor((x - first) * n))]!++;
+      j++;
+    }
+  }
+}
