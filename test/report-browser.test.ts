@@ -12,7 +12,9 @@ import { chromium, type BrowserContext, type Locator, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHART_KINDS } from '../src/report/charts/index.js';
 import { renderHtmlReport } from '../src/report/html.js';
+import { telemetryFromSamples } from '../src/report/telemetry-load.js';
 import { HOSTILE, hostileRun } from './helpers/hostile-run.js';
+import { fixtureGpuSamples, fixtureServerSamples } from './helpers/telemetry-fixture.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
@@ -49,7 +51,14 @@ describe.skipIf(!HAVE_CHROMIUM)(`report.html in headless Chromium (skipped when 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'llmload-report-'));
     const file = join(dir, 'report.html');
-    writeFileSync(file, renderHtmlReport(hostileRun(60)));
+    // With telemetry whose GPU name and scrape errors are hostile too.
+    const run = hostileRun(60);
+    const spanMs = Math.max(...run.requests.map((r) => r.endAtMs));
+    const telemetry = telemetryFromSamples(
+      fixtureGpuSamples({ spanMs, gpus: 2, gpuEveryMs: 100, gpuName: HOSTILE.model }),
+      fixtureServerSamples({ spanMs, scrapeEveryMs: 250, failEvery: 3, scrapeError: HOSTILE.error }),
+    );
+    writeFileSync(file, renderHtmlReport({ ...run, telemetry }));
     pageUrl = pathToFileURL(file).href;
     context = await chromium.launchPersistentContext(join(dir, 'profile'), {
       executablePath: CHROMIUM,
@@ -94,6 +103,19 @@ describe.skipIf(!HAVE_CHROMIUM)(`report.html in headless Chromium (skipped when 
     await tooltip.waitFor({ timeout: 5000 });
     const text = await tooltip.innerText();
     for (const field of ['request #', 'latency (s)', 'TTFT (ms)', 'output tokens']) expect(text).toContain(field);
+  });
+
+  it("shows a telemetry reading's details on hover, in every row with data", async () => {
+    await page.locator('#chart-telemetry').scrollIntoViewIfNeeded();
+    // The invisible points on the GPU memory line carry its tooltips.
+    await hoverCenter(page.locator('#chart-telemetry g.mark-symbol.role-mark path').nth(20));
+    const tooltip = page.locator('#vg-tooltip-element.visible');
+    await tooltip.waitFor({ timeout: 5000 });
+    const text = await tooltip.innerText();
+    for (const field of ['series', 'time (s)', 'GiB']) expect(text).toContain(field);
+    // One line per series: 2 GPUs' memory, 2 GPUs' utilisation, KV cache, running, waiting, in flight.
+    expect(await page.locator('#chart-telemetry g.mark-line.role-mark').count()).toBe(8);
+    await page.mouse.move(0, 0);
   });
 
   it('toggles a series from its legend entry', async () => {
