@@ -42,6 +42,8 @@ describe('a run folder with telemetry', () => {
     expect(png.height).toBeGreaterThan(1080);
     const overview = JSON.stringify(overviewSpec(run));
     for (const row of ['memory', 'utilization', 'cache', 'requests', 'preemptions']) expect(overview).toContain(`"name":"panel_telemetry_${row}"`);
+    // And its key numbers panel the headline telemetry figures (GPU 1 peaks at 72,192 MiB).
+    expect(overview).toContain('GPU memory peak 70.5 GiB (NVML) · KV cache peak 90 % · max waiting 20');
   });
 
   it('puts the telemetry block and the send delay row in report.html, and host or server text only as text', async () => {

@@ -4,6 +4,7 @@ import type { SavedRun } from '../saved-run.js';
 import { STATIC_OPTIONS, type ChartLayer, type ChartOptions } from './chart.js';
 import { formatCount, formatMs, formatNumber } from './format.js';
 import { CHART_KINDS, CHARTS, type ChartEntry } from './index.js';
+import { summarizeTelemetry } from '../telemetry-summary.js';
 import { describeRate, runSubtitle } from './run-title.js';
 import { rowsView } from './telemetry-rows.js';
 import { chartConfig, COLOR } from './theme.js';
@@ -94,6 +95,15 @@ function keyNumbersLayer(run: SavedRun): ChartLayer {
     `latency ${pct(s.latencyMs, seconds)}`,
     `schedule lag ${pct(s.scheduleLagMs, formatMs)}`,
   ];
+  const t = summarizeTelemetry(run.telemetry);
+  const telemetry: string[] = [];
+  if (t.gpuMemory.length) {
+    const peak = Math.max(...t.gpuMemory.map((g) => g.peakMiB));
+    telemetry.push(`GPU memory peak ${formatNumber(peak / 1024)} GiB (${t.gpuMemory[0]?.source === 'nvml' ? 'NVML' : 'server'})`);
+  }
+  if (t.peakKvCacheUsage !== null) telemetry.push(`KV cache peak ${formatNumber(100 * t.peakKvCacheUsage)} %`);
+  if (t.maxWaiting !== null) telemetry.push(`max waiting ${formatCount(t.maxWaiting)}`);
+  if (telemetry.length) lines.push(telemetry.join(' · '));
   const errors = Object.entries(s.requests.errorsByKind).map(([k, n]) => `${k} ${formatCount(n ?? 0)}`);
   if (errors.length) lines.push(`errors: ${errors.join(', ')}`);
   return {
