@@ -67,7 +67,8 @@ export function sweepGoodputChart(sweep: SweepResult, opts: SweepChartOptions): 
     broken: 'percentile objectives broken',
     maxRate: 'highest rate holding the SLO',
   };
-  const maxRate = sweep.maxRate?.rate ?? null;
+  // find-max-rate's answer is a rate: it has no place on a concurrency axis.
+  const maxRate = axis.kind === 'rate' ? (sweep.maxRate?.rate ?? null) : null;
   const domain = [S.goodput, S.completed, S.attainment, ...(hasObjectives ? [S.broken] : []), ...(maxRate !== null ? [S.maxRate] : [])];
   const range = [COLOR.blue, COLOR.grey, COLOR.green, ...(hasObjectives ? [COLOR.vermillion] : []), ...(maxRate !== null ? [COLOR.purple] : [])];
   const color = {
@@ -113,7 +114,7 @@ export function sweepGoodputChart(sweep: SweepResult, opts: SweepChartOptions): 
       encoding: { x, y: { ...yRate, field: 'goodputPerSec' }, color, ...tooltipIf(opts, [...tooltip]) },
     });
   }
-  if (maxRate !== null && axis.kind === 'rate') {
+  if (maxRate !== null) {
     notes.push(`highest rate holding the SLO: ${formatNumber(maxRate)} req/s${sweep.maxRate?.upper != null ? ` (broken at ${formatNumber(sweep.maxRate.upper)})` : ''}`);
     left.push({
       data: { values: [{ x: maxRate, series: S.maxRate }] },
