@@ -82,6 +82,8 @@ async function executeRun(flags: RunFlags, extra: string[], io: CliIo): Promise<
           progress?.done(r);
           writer.write(r);
         },
+        onGpuSample: (s) => writer.writeGpuSample(s),
+        onServerSample: (s) => writer.writeServerSample(s),
       },
     });
   } catch (err) {

@@ -183,7 +183,7 @@ async function sweepWith(
           mkdirSync(join(outDir, dir), { recursive: true });
           const w = createRunWriter(join(outDir, dir));
           writer = w;
-          return { onRecord: (r) => w.write(r) };
+          return { onRecord: (r) => w.write(r), onGpuSample: (s) => w.writeGpuSample(s), onServerSample: (s) => w.writeServerSample(s) };
         },
         onLevelEnd: async ({ dir, result }: { dir: string; result: RunResult }) => {
           await writer?.finish(result);

@@ -5,6 +5,7 @@ import { parseRunConfig } from '../config/parse-run-config.js';
 import type { RunConfig } from '../config/run-config.js';
 import { ConfigError, type ConfigProblem } from '../errors.js';
 import { parseSimOptions, type SimOptions } from '../sim/index.js';
+import { parseGpuList } from '../telemetry/gpu-selection.js';
 import { parseNumberFlag } from './argv.js';
 
 /** Config field -> the flag a user types, so every message names the flag. */
@@ -24,6 +25,10 @@ export const FLAG_OF: Record<string, string> = {
   label: '--label',
   warmup: '--no-warmup',
   warmupRequests: '--warmup',
+  gpus: '--gpus',
+  gpuIntervalMs: '--gpu-interval',
+  metricsUrl: '--metrics-url',
+  metricsIntervalMs: '--metrics-interval',
 };
 
 /** The flags `llmload run` and `llmload sweep` share: the workload, the target and the outputs. */
@@ -49,6 +54,14 @@ export interface WorkloadFlags {
   simFaultRate?: string;
   quiet?: boolean;
   json?: boolean;
+  gpus?: string;
+  /** false with --no-gpu. */
+  gpu: boolean;
+  gpuInterval?: string;
+  metricsUrl?: string;
+  /** false with --no-server-metrics. */
+  serverMetrics: boolean;
+  metricsInterval?: string;
 }
 
 /** Add the shared flags; `defaults` names the defaults shown in help where the command's differ. */
@@ -73,6 +86,12 @@ export function addWorkloadOptions(cmd: Command, defaults: { totalRequests: stri
     .option('--no-plots', 'do not draw the plots and the HTML report at the end (llmload plot can, later)')
     .option('--sim-profile <name>', "without --endpoint: the built-in simulator's profile (see llmload sim --list-profiles)")
     .option('--sim-fault-rate <share>', 'without --endpoint: share of requests the simulator fails on purpose (0-1)')
+    .option('--gpus <list>', 'GPUs to sample through NVML while the run goes: all, or indices such as 0,2 (default all)')
+    .option('--gpu-interval <ms>', 'NVML sampling interval in ms (default 100)')
+    .option('--no-gpu', 'no NVML sampling')
+    .option('--metrics-url <url>', "the server's Prometheus metrics (default: the endpoint's origin + /metrics, when it answers)")
+    .option('--metrics-interval <ms>', 'how often the server metrics are scraped, ms (default 1000)')
+    .option('--no-server-metrics', 'do not scrape the server metrics')
     .option('--quiet', 'no progress line or notices; only the result folder and errors')
     .option('--json', 'print the result as JSON on stdout instead of the table')
     .allowUnknownOption(true)
@@ -118,12 +137,35 @@ export function parseWorkloadFlags(
     label: flags.label,
     warmup: flags.warmup !== false,
     warmupRequests: flags.warmup === false ? 0 : num('--warmup', flags.warmup),
+    gpus: gpuFlag(flags, problems),
+    gpuIntervalMs: num('--gpu-interval', flags.gpuInterval),
+    metricsUrl: flags.serverMetrics === false ? 'off' : flags.metricsUrl,
+    metricsIntervalMs: num('--metrics-interval', flags.metricsInterval),
   };
+  if (flags.serverMetrics === false && flags.metricsUrl !== undefined) {
+    problems.push({ field: '--metrics-url', message: 'cannot be combined with --no-server-metrics' });
+  }
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(flags.apiKeyEnv)) {
     problems.push({ field: '--api-key-env', message: 'must be an environment variable name' });
   }
   try {
     return parseRunConfig(input, FLAG_OF);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    problems.push(...err.problems);
+    return undefined;
+  }
+}
+
+/** --gpus / --no-gpu as the config's `gpus`. */
+function gpuFlag(flags: WorkloadFlags, problems: ConfigProblem[]): RunConfig['gpus'] | undefined {
+  if (flags.gpu === false) {
+    if (flags.gpus !== undefined) problems.push({ field: '--gpus', message: 'cannot be combined with --no-gpu' });
+    return 'off';
+  }
+  if (flags.gpus === undefined) return undefined;
+  try {
+    return parseGpuList(flags.gpus);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     problems.push(...err.problems);

@@ -40,6 +40,18 @@ export const runConfigSchema = z.object({
    * statistic, so JIT, caches and the server's first batches do not colour the figures.
    */
   warmupRequests: z.number().int().nonnegative({ error: 'must be a whole number >= 0' }).max(1_000_000),
+  /** GPUs to sample through NVML: 'all', NVML indices, or 'off'. Absent NVML turns it off with a notice. */
+  gpus: z.union([z.literal('all'), z.literal('off'), z.array(z.number().int().nonnegative()).min(1)]),
+  /** NVML sampling interval. */
+  gpuIntervalMs: z.number().min(10, { error: 'must be at least 10 ms' }).max(3_600_000).finite(),
+  /**
+   * The server's Prometheus endpoint; absent: the endpoint's origin + /metrics, used when it answers;
+   * 'off': no scraping.
+   */
+  metricsUrl: z
+    .union([z.literal('off'), z.url({ protocol: /^https?$/, error: 'must be a full http:// or https:// URL (e.g. http://localhost:8000/metrics) or off' })])
+    .optional(),
+  metricsIntervalMs: z.number().min(10, { error: 'must be at least 10 ms' }).max(3_600_000).finite(),
 }).superRefine((c, ctx) => {
   if (c.warmupRequests > 0 && c.warmupRequests >= c.totalRequests) {
     ctx.addIssue({ code: 'custom', path: ['warmupRequests'], message: `must be less than the number of requests (${c.totalRequests}): nothing would be measured` });
@@ -58,4 +70,7 @@ export const RUN_DEFAULTS = {
   graceSec: 3,
   warmup: true,
   warmupRequests: 0,
+  gpus: 'all',
+  gpuIntervalMs: 100,
+  metricsIntervalMs: 1000,
 } as const satisfies Partial<RunConfig>;

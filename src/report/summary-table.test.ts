@@ -15,6 +15,7 @@ function result(over: Partial<RunResult> = {}, records = [record({ readyAtMs: 11
     interrupted: false,
     stoppedEarly: null,
     requestsNotSent: 0,
+    telemetry: { gpu: { status: 'off', reason: 'test: no GPU' }, server: { status: 'off', reason: 'test: no metrics' }, gpuMemorySource: null },
     summary: summarizeRecords(records),
     ...over,
   };

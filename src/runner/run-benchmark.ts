@@ -11,6 +11,9 @@ import { makeWordPrompt } from '../core/prompts/synthetic-words.js';
 import { ConfigError } from '../errors.js';
 import { startSimulatorWorker } from '../sim/index.js';
 import type { SimOptions } from '../sim/index.js';
+import type { GpuSample, ServerMetricsSample } from '../telemetry/samples.js';
+import { startRunTelemetry, type RunTelemetry } from '../telemetry/run-telemetry.js';
+import type { TelemetrySummary } from '../telemetry/telemetry-summary.js';
 import { TOOL } from '../version.js';
 import { createMonotonicClock, type Clock } from './clock.js';
 import { createDeferredWork } from './deferred-work.js';
@@ -27,6 +30,10 @@ export interface RunHooks {
   onSend?(d: Dispatch): void;
   /** A request ended (well or not). Called in completion order. */
   onRecord?(record: RequestRecord): void;
+  /** One NVML reading of one GPU (RUN_DIR/gpu.jsonl). */
+  onGpuSample?(sample: GpuSample): void;
+  /** One scrape of the server's metrics, normalised (RUN_DIR/server_metrics.jsonl). */
+  onServerSample?(sample: ServerMetricsSample): void;
 }
 
 export interface RunOptions {
@@ -44,6 +51,8 @@ export interface RunOptions {
   clock?: Clock;
   /** Settings for the built-in simulator, used when `config.endpoint` is absent. */
   simulator?: Partial<SimOptions>;
+  /** Path of libnvidia-ml (tests load a stub); default libnvidia-ml.so.1 from the loader path. */
+  nvmlLibraryPath?: string;
 }
 
 export const RESULT_SCHEMA_VERSION = 1;
@@ -63,6 +72,8 @@ export interface RunResult {
   /** Requests that had arrived but never got a slot before the stop (Ctrl-C or an early stop). */
   requestsNotSent: number;
   summary: RunSummary;
+  /** GPU (NVML) and server-metrics telemetry: what was sampled and from where, or why not. */
+  telemetry: TelemetrySummary;
 }
 
 /**
@@ -127,8 +138,50 @@ async function runAgainst(
   if (config.warmup) {
     await warmConnections({ agent, origin: url.origin, headers, count: Math.min(config.maxConcurrency, 1024), now: setupNow });
   }
-  hooks.onStart?.({ endpoint: url.href, api, model: pre.model, simulated });
+  // Telemetry starts before offset 0, so the first requests already have readings around them.
+  const telemetry = await startRunTelemetry({
+    endpoint: url.href,
+    gpus: config.gpus,
+    gpuIntervalMs: config.gpuIntervalMs,
+    metricsUrl: config.metricsUrl,
+    metricsIntervalMs: config.metricsIntervalMs,
+    clockNow: () => clock.now(),
+    onGpuSample: (s) => hooks.onGpuSample?.(s),
+    onServerSample: (s) => hooks.onServerSample?.(s),
+    onNotice: (line) => hooks.onNotice?.(line),
+    ...(opts.nvmlLibraryPath !== undefined ? { nvmlLibraryPath: opts.nvmlLibraryPath } : {}),
+  });
+  let result: Omit<RunResult, 'telemetry'>;
+  try {
+    result = await timedRun({ opts, config, api, pre, agent, url, protocol, headers, clock, signal, hooks, simulated, telemetry });
+  } catch (err) {
+    // Stopped on every path; a run that throws keeps its own error.
+    await telemetry.stop().catch(() => undefined);
+    throw err;
+  }
+  return { ...result, telemetry: await telemetry.stop() };
+}
 
+interface TimedRunContext {
+  opts: RunOptions;
+  config: RunConfig & { endpoint: string };
+  api: ApiKind;
+  pre: Awaited<ReturnType<typeof preflight>>;
+  agent: Agent;
+  url: URL;
+  protocol: (typeof PROTOCOLS)[ApiKind];
+  headers: Record<string, string>;
+  clock: Clock;
+  signal: AbortSignal;
+  hooks: RunHooks;
+  simulated: boolean;
+  telemetry: RunTelemetry;
+}
+
+/** The timed part of a run: offset 0, arrivals, requests, records. */
+async function timedRun(ctx: TimedRunContext): Promise<Omit<RunResult, 'telemetry'>> {
+  const { opts, config, api, pre, agent, url, protocol, headers, clock, signal, hooks, simulated, telemetry } = ctx;
+  hooks.onStart?.({ endpoint: url.href, api, model: pre.model, simulated });
   // Hard stop: after the signal, in-flight requests get graceSec to finish, then are cut.
   const hardStop = new AbortController();
   // Every in-flight request listens on it: thousands of listeners are expected, not a leak.
@@ -161,6 +214,7 @@ async function runAgainst(
   (globalThis as { gc?: () => void }).gc?.();
   const startedAt = new Date().toISOString();
   const startMs = clock.now();
+  telemetry.markRunStart(startMs);
   const now = (): number => clock.now() - startMs;
   const deferred = createDeferredWork(() => clock.now());
   let loop;
@@ -186,6 +240,7 @@ async function runAgainst(
         await deferred.run(() => {
           const record = toRecord(protocol, d, prompt, raw);
           if (d.seq < config.warmupRequests) record.warmup = true;
+          record.gpuMemoryMb = telemetry.gpuMemoryMiBBetween(record.sentAtMs, record.endAtMs);
           acc.add(record);
           try {
             hooks.onRecord?.(record);

@@ -85,6 +85,7 @@ export function syntheticResult(records: RequestRecord[], opts: SyntheticRunOpti
     interrupted: false,
     stoppedEarly: null,
     requestsNotSent: 0,
+    telemetry: { gpu: { status: 'off', reason: 'test: no GPU' }, server: { status: 'off', reason: 'test: no metrics' }, gpuMemorySource: null },
     summary: summarizeRecords(records),
   };
 }
