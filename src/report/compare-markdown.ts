@@ -10,7 +10,7 @@ export const COMPARE_FILES = { json: 'compare.json', markdown: 'compare.md' } as
  */
 export function renderCompareMarkdown(report: CompareReport): string {
   const out: string[] = ['# llmload compare', ''];
-  out.push(`Baseline: \`${cell(report.inputs[0] ?? '')}\`. Each other ${report.kind === 'sweeps' ? 'sweep' : 'run'} is compared against it.`, '');
+  out.push(`Baseline: ${cell(report.inputs[0] ?? '')}. Each other ${report.kind === 'sweeps' ? 'sweep' : 'run'} is compared against it.`, '');
   for (const pair of report.pairs) {
     out.push(`## ${cell(pairTitle(pair))}`, '');
     const head = compareHeader(report);

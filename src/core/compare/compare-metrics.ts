@@ -56,6 +56,9 @@ export const METRIC_DEFS: Record<CompareMetric, CompareMetricDef> = {
  * Cost: the sorted columns are built once (O(n log n)); a resample then costs n draws and a few
  * linear passes (sorted-column.ts), so B resamples cost O(B·n).
  */
+const OK = 1;
+const HAS_TTFT = 2;
+const HAS_TPOT = 4;
 const TTFT_QS = [0.5, 0.9, 0.99];
 const P50_P99 = [0.5, 0.99];
 
@@ -66,6 +69,14 @@ export function createStatisticsEvaluator(s: RunSample): StatisticsEvaluator {
   const ttft = createSortedColumn(s.ttftMs);
   const tpot = createSortedColumn(s.tpotMs);
   const latency = createSortedColumn(s.latencyMs);
+  // What each request contributes to the tallies, as flags, so the per-resample pass reads two small
+  // arrays. NaN marks "no value": a request without generated text has no TTFT, one token no TPOT.
+  const flags = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    if (s.ok[i] === 0) continue;
+    flags[i] = OK | (s.ttftMs[i] === s.ttftMs[i] ? HAS_TTFT : 0) | (s.tpotMs[i] === s.tpotMs[i] ? HAS_TPOT : 0);
+  }
+  const tokensOf = s.outputTokens;
   const counts = new Int32Array(n);
   const q = new Float64Array(3);
   const perS = (x: number): number => (s.durationS > 0 ? x / s.durationS : NaN);
@@ -78,13 +89,13 @@ export function createStatisticsEvaluator(s: RunSample): StatisticsEvaluator {
     let nT = 0;
     let nP = 0;
     for (let i = 0; i < n; i++) {
+      const f = flags[i]!;
+      if (f === 0) continue;
       const c = counts[i]!;
-      if (c === 0 || s.ok[i] === 0) continue;
       nOk += c;
-      tokens += c * s.outputTokens[i]!;
-      // NaN marks "no value": a request without generated text has no TTFT, one token has no TPOT.
-      if (s.ttftMs[i] === s.ttftMs[i]) nT += c;
-      if (s.tpotMs[i] === s.tpotMs[i]) nP += c;
+      tokens += c * tokensOf[i]!;
+      if (f & HAS_TTFT) nT += c;
+      if (f & HAS_TPOT) nP += c;
     }
     const sumT = weightedQuantiles(ttft, counts, nT, TTFT_QS, q);
     out[0] = q[0]!;
