@@ -79,6 +79,11 @@ describe('a run folder with telemetry', () => {
     const dir = tempDir();
     writeSyntheticRunFolder(dir, { n: 20 });
     writeTelemetryFiles(dir, { spanMs: 1000, scrapeEveryMs: 250, failEvery: 1, scrapeError: EVIL_ERROR });
+    // The runner's block for this: GPU telemetry off, the server's metrics on with no problem named.
+    const summaryPath = join(dir, 'summary.json');
+    const summary = JSON.parse(readFileSync(summaryPath, 'utf8')) as Record<string, unknown>;
+    summary.telemetry = { gpu: { status: 'off', reason: 'GPU telemetry off' }, server: { status: 'on', url: 'http://127.0.0.1:9/metrics', problem: null } };
+    writeFileSync(summaryPath, JSON.stringify(summary));
     const run = await loadRun(dir);
     const html = renderHtmlReport(run);
     expect(html).toContain('no server metrics: GET /metrics did not answer (&lt;script&gt;window.__pwned = 6&lt;/script&gt;)');

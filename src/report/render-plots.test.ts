@@ -46,6 +46,7 @@ describe('every chart of every fixture run', () => {
 });
 
 describe('renderPlots (PNG)', () => {
+  // Every PNG twice over: room for a loaded, shared 2-core machine.
   it('gives decodable PNGs at twice the chart size, the same bytes every time', async () => {
     const first = await renderPlots(RUNS.normal);
     expect(first.map((f) => f.file)).toEqual([...CHART_KINDS.map((k) => CHARTS[k].file), OVERVIEW_FILE]);
@@ -69,7 +70,7 @@ describe('renderPlots (PNG)', () => {
     }
     const second = await renderPlots(RUNS.normal);
     for (let i = 0; i < first.length; i++) expect(second[i]?.bytes.equals(first[i]?.bytes as Buffer), first[i]?.file).toBe(true);
-  });
+  }, 90_000);
 });
 
 describe('text in the PNGs', () => {

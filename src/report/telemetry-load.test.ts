@@ -15,7 +15,13 @@ function runFolder(): string {
 
 describe('loadRun: telemetry', () => {
   it('gives empty timelines, marked absent, when the run recorded none', async () => {
-    const run = await loadRun(runFolder());
+    const dir = runFolder();
+    // An older run: summary.json without a telemetry block.
+    const path = join(dir, 'summary.json');
+    const json = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    delete json.telemetry;
+    writeFileSync(path, JSON.stringify(json));
+    const run = await loadRun(dir);
     expect(run.telemetry).toEqual({
       gpu: [],
       server: [],
@@ -79,12 +85,19 @@ describe('loadRun: telemetry', () => {
     const dir = runFolder();
     const path = join(dir, 'summary.json');
     const json = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
-    json.telemetry = { gpu: { status: 'off', reason: 'libnvidia-ml.so.1: cannot open shared object file' }, server: 'on', sampleEveryMs: 100 };
+    json.telemetry = { gpu: { status: 'off', reason: 'libnvidia-ml.so.1: cannot open shared object file' }, server: 'on', gpuMemorySource: null };
     writeFileSync(path, JSON.stringify(json));
     const run = await loadRun(dir);
     expect(run.result.telemetry).toEqual({
       gpu: { status: 'off', reason: 'libnvidia-ml.so.1: cannot open shared object file', url: null },
       server: null,
+    });
+    // The runner's shape for a source that was on: its problem, if any, words the empty rows.
+    json.telemetry = { gpu: { status: 'on', source: 'nvml', devices: [], problem: null }, server: { status: 'on', url: 'http://127.0.0.1:8000/metrics', scrapes: 3, problem: 'every scrape failed' } };
+    writeFileSync(path, JSON.stringify(json));
+    expect((await loadRun(dir)).result.telemetry).toEqual({
+      gpu: { status: 'on', reason: null, url: null },
+      server: { status: 'on', reason: 'every scrape failed', url: 'http://127.0.0.1:8000/metrics' },
     });
   });
 });

@@ -13,8 +13,9 @@ const N = 200;
 const records = syntheticRecords({ n: N });
 const SPAN_MS = Math.ceil(Math.max(...records.map((r) => r.endAtMs)));
 
+/** A run with the fixture's telemetry; summary.json's telemetry block as given (none: an older run). */
 function runWith(o: Omit<TelemetryFixtureOptions, 'spanMs'>, summaryTelemetry?: unknown): SavedRun {
-  const result = { ...syntheticResult(records, { n: N }), ...(summaryTelemetry ? { telemetry: summaryTelemetry } : {}) };
+  const result = { ...syntheticResult(records, { n: N }), telemetry: summaryTelemetry };
   const t = telemetryFromSamples(fixtureGpuSamples({ spanMs: SPAN_MS, ...o }), fixtureServerSamples({ spanMs: SPAN_MS, ...o }));
   return savedRunFromRecords(result, records, t);
 }
@@ -73,6 +74,12 @@ describe('telemetry chart', () => {
       requests: ['in flight (client)'],
     });
     expect(parts.rows.find((r) => r.id === 'requests')?.notes).toContain('no server metrics: none recorded (server_metrics.jsonl absent)');
+    // With the run's own reasons, those are what the rows say.
+    const withReasons = runWith({}, { gpu: { status: 'off', reason: '--no-gpu' }, server: { status: 'off', reason: 'GET http://127.0.0.1:8000/metrics: HTTP 404' } });
+    expect(seriesByRow(telemetryChart(withReasons, STATIC_OPTIONS).rows)).toMatchObject({
+      utilization: 'no NVML: --no-gpu',
+      cache: 'no server metrics: GET http://127.0.0.1:8000/metrics: HTTP 404',
+    });
   });
 
   it('words a server that never answered with its error, and draws failed scrapes as gaps', () => {
