@@ -49,4 +49,30 @@ describe('renderSummaryTable', () => {
     expect(text).toContain('all at once (rate inf)');
     expect(text).not.toContain('Infinity');
   });
+
+  it('shows telemetry with its sources, and says why a source is off', () => {
+    const on = renderSummaryTable(
+      result({
+        telemetry: {
+          gpu: {
+            status: 'on', source: 'nvml', memoryApi: 'v2', intervalMs: 100, problem: null,
+            devices: [{ index: 0, name: 'NVIDIA H100 80GB HBM3', memoryTotalMiB: 81559, memoryUsedMiB: { peak: 74000, mean: 73000.4, samples: 50 }, utilizationPct: { peak: 98, mean: 61, samples: 50 } }],
+          },
+          server: {
+            status: 'on', url: 'http://127.0.0.1:8000/metrics', servers: ['vllm'], intervalMs: 1000, scrapes: 12, failedScrapes: 1, problem: null,
+            figures: { running: { peak: 32, mean: 20, samples: 11 }, waiting: { peak: 7, mean: 1, samples: 11 }, kvCacheUsage: { peak: 0.412, mean: 0.3, samples: 11 } },
+            gpuMemoryUsedMiB: null, sources: { running: 'vllm:num_requests_running' },
+          },
+          gpuMemorySource: 'nvml',
+        },
+      }),
+    );
+    expect(on).toMatch(/GPU 0 \(NVIDIA H100 80GB HBM3, NVML\)\s+memory peak 74000 \/ mean 73000 of 81559 MiB, utilisation mean 61% peak 98%/);
+    expect(on).toMatch(/server metrics \(vllm\)\s+running peak 32, waiting peak 7, KV cache peak 41\.2%; 12 scrapes, 1 failed/);
+    expect(on).toContain('gpu_memory_mb column           from NVML on this machine');
+    const off = renderSummaryTable(result());
+    expect(off).toContain('GPU telemetry                  off: test: no GPU');
+    expect(off).toContain('server metrics                 off: test: no metrics');
+    expect(off).toContain('empty (no GPU figure)');
+  });
 });

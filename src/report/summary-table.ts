@@ -46,6 +46,7 @@ export function renderSummaryTable(result: RunResult): string {
   for (const r of rows) {
     lines.push(`  ${r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ')}`);
   }
+  lines.push(...telemetryLines(result));
   const q = s.clientQueueMs;
   if (q && q.p90 >= 1) {
     lines.push('');
@@ -55,6 +56,36 @@ export function renderSummaryTable(result: RunResult): string {
     );
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** GPU and server figures, each with its source, or the reason there are none. */
+function telemetryLines(result: RunResult): string[] {
+  const t = result.telemetry;
+  if (!t) return []; // results saved before telemetry existed
+  const lines = [''];
+  if (t.gpu.status === 'on') {
+    for (const d of t.gpu.devices) {
+      const util = d.utilizationPct ? `, utilisation mean ${fmt(d.utilizationPct.mean, 0)}% peak ${fmt(d.utilizationPct.peak, 0)}%` : '';
+      kv(`GPU ${d.index} (${d.name}, NVML)`, `memory peak ${fmt(d.memoryUsedMiB.peak, 0)} / mean ${fmt(d.memoryUsedMiB.mean, 0)} of ${fmt(d.memoryTotalMiB, 0)} MiB${util}`);
+    }
+    if (t.gpu.problem) lines.push(`  GPU telemetry stopped mid-run: ${t.gpu.problem}`);
+  } else lines.push(`  GPU telemetry                  off: ${t.gpu.reason}`);
+  if (t.server.status === 'on') {
+    const f = t.server.figures;
+    const parts: string[] = [];
+    if (f.running) parts.push(`running peak ${fmt(f.running.peak, 0)}`);
+    if (f.waiting) parts.push(`waiting peak ${fmt(f.waiting.peak, 0)}`);
+    if (f.kvCacheUsage) parts.push(`KV cache peak ${fmt(f.kvCacheUsage.peak * 100, 1)}%`);
+    if (f.preemptionsPerSec && f.preemptionsPerSec.peak > 0) parts.push(`preemptions up to ${fmt(f.preemptionsPerSec.peak, 1)}/s`);
+    kv(`server metrics (${t.server.servers.join(', ') || 'unrecognised'})`, `${parts.join(', ') || 'no recognised figures'}; ${t.server.scrapes} scrapes, ${t.server.failedScrapes} failed`);
+    t.server.gpuMemoryUsedMiB?.forEach((g, i) => kv(`  GPU ${i} (DCGM, from the server)`, `memory peak ${fmt(g.peak, 0)} / mean ${fmt(g.mean, 0)} MiB`));
+  } else lines.push(`  server metrics                 off: ${t.server.reason}`);
+  lines.push(`  gpu_memory_mb column           ${t.gpuMemorySource === 'nvml' ? 'from NVML on this machine' : t.gpuMemorySource === 'server_metrics' ? "from the server's DCGM_FI_DEV_FB_USED" : 'empty (no GPU figure)'}`);
+  return lines;
+
+  function kv(k: string, v: string): void {
+    lines.push(`  ${k.padEnd(30)} ${v}`);
+  }
 }
 
 function tokenSourceNote(r: RunResult): string {
