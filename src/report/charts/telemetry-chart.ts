@@ -91,7 +91,7 @@ export const telemetryChart: RowsChartBuilder = (run, opts) => {
   build(
     'cache',
     prefix ? 'KV-cache usage and prefix-cache hit rate (%)' : 'KV-cache usage (%)',
-    cacheLines.length ? [`from the server's /metrics (${sourceNames(run, ['kvCacheUsage', 'prefixCacheHitRate'])})`] : [],
+    cacheLines.length ? [`from the server's /metrics (${sourceNames(run, [...(kv ? ['kvCacheUsage' as const] : []), ...(prefix ? ['prefixCacheHitRate' as const] : [])])})`] : [],
     cacheLines.length ? { lines: cacheLines, yTitle: '%', yDomain: [0, 100], step: true, format: '.1f' } : (noServer ?? "the server's /metrics has no KV-cache usage"),
   );
 
