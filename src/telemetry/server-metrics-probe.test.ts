@@ -34,7 +34,11 @@ describe('probeMetricsUrl and resolveServerMetricsUrl', () => {
   it('turns the default off with a one-line reason when it answers 404', async () => {
     const e = await exporter({ kind: 'status', status: 404, body: '' });
     const r = await resolveServerMetricsUrl({ endpoint: `${e.url}/v1/completions` });
-    expect(r).toEqual({ url: null, notice: `server metrics: off (GET ${e.metricsUrl} answered 404)` });
+    expect(r).toEqual({
+      url: null,
+      reason: `GET ${e.metricsUrl} answered 404`,
+      notice: `server metrics: off (GET ${e.metricsUrl} answered 404)`,
+    });
   });
 
   it('turns the default off when the page is not Prometheus text, or has no samples', async () => {

@@ -53,7 +53,8 @@ export async function probeMetricsUrl(url: string, o: MetricsProbeOptions = {}):
 
 export type ResolvedMetricsUrl =
   | { url: string; servers: ServerKind[]; notice: string }
-  | { url: null; notice: string };
+  /** `reason` is the probe's one line alone (no "server metrics: off" around it). */
+  | { url: null; reason: string; notice: string };
 
 /**
  * Decide the metrics URL of a run. With `metricsUrl` (the user's --metrics-url): probe it and throw a
@@ -72,7 +73,7 @@ export async function resolveServerMetricsUrl(o: {
   const probe = await probeMetricsUrl(url, { timeoutMs: o.timeoutMs, dispatcher: o.dispatcher });
   if (!probe.ok) {
     if (explicit) throw new ConfigError([{ field: '--metrics-url', message: probe.reason }]);
-    return { url: null, notice: `server metrics: off (${probe.reason})` };
+    return { url: null, reason: probe.reason, notice: `server metrics: off (${probe.reason})` };
   }
   const found = probe.servers.length > 0 ? probe.servers.map((s) => SERVER_NAMES[s]).join(', ') : 'no vLLM, SGLang, TGI or DCGM metric names';
   return { url, servers: probe.servers, notice: `server metrics: on (${redactUrl(url)}: ${found})` };
