@@ -109,7 +109,7 @@ export async function startRunTelemetry(o: RunTelemetryOptions): Promise<RunTele
   else {
     const resolved = await resolveServerMetricsUrl({ endpoint: o.endpoint, ...(o.metricsUrl !== undefined ? { metricsUrl: o.metricsUrl } : {}) });
     o.onNotice?.(`llmload: ${resolved.notice}`);
-    if (resolved.url === null) serverOff = resolved.notice.replace(/^server metrics: off \((.*)\)$/, '$1');
+    if (resolved.url === null) serverOff = resolved.reason;
     else {
       metricsUrl = resolved.url;
       servers = resolved.servers;
@@ -130,7 +130,7 @@ export async function startRunTelemetry(o: RunTelemetryOptions): Promise<RunTele
           }),
         onProblem: (message) => {
           serverProblem ??= message;
-          o.onNotice?.(`llmload: server metrics: ${message}`);
+          o.onNotice?.(`llmload: ${message}`);
         },
       });
       scraper.start();
