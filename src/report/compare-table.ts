@@ -44,19 +44,17 @@ export function compareRow(m: MetricComparison): string[] {
   ];
 }
 
-/** "FAIL tpot_p50=+10%: +24.8% worse, 99.5% CI [+22.1%, +27.6%] (significant, past the budget)". */
+/** "FAIL --fail-on tpot_p50=+10%: worse by 24.8%, 98.33% CI of the worsening [+22.1%, +27.6%] (significant and past the budget)". */
 export function describeGateCheck(g: GateCheck): string {
   const unit = g.threshold.unit;
   const status = g.failed ? 'FAIL' : 'pass';
   if (g.worsening === null) return `${status} --fail-on ${g.threshold.spec}: not available (a run lacks the figure, or the baseline is 0 for a % budget)`;
-  const ci = g.ci === null ? 'no interval' : `${pct(g.confidence)} CI ${interval(g.ci, unit === 'ms' ? 'ms' : '%', unit === 'ms' ? ' ms' : unit)}`;
-  const why = g.failed
-    ? 'significant and past the budget'
-    : !g.exceeded
-      ? 'within the budget'
-      : 'past the budget but not significant';
-  const amount = unit === 'ms' ? ' ms' : unit;
-  return `${status} --fail-on ${g.threshold.spec}: worse by ${signed(g.worsening, unit === 'ms' ? 'ms' : '%')}${amount}, ${ci} (${why})`;
+  const fmtUnit = unit === 'ms' ? 'ms' : '%';
+  const suffix = unit === 'ms' ? ' ms' : unit;
+  const ci = g.ci === null ? 'no interval' : `${pct(g.confidence)} CI of the worsening ${interval(g.ci, fmtUnit, suffix)}`;
+  const why = g.failed ? 'significant and past the budget' : !g.exceeded ? 'within the budget' : 'past the budget but not significant';
+  const size = g.worsening === 0 ? 'unchanged' : `${g.worsening > 0 ? 'worse' : 'better'} by ${fmt(Math.abs(g.worsening), fmtUnit)}${suffix}`;
+  return `${status} --fail-on ${g.threshold.spec}: ${size}, ${ci} (${why})`;
 }
 
 function methodLines(r: CompareReport): string[] {
