@@ -32,7 +32,7 @@ describe('llmload plot RUN_DIR', () => {
     expect(readdirSync(join(dir, 'plot')).sort()).toEqual(PNG_FILES);
     for (const f of PNG_FILES) expect(decodePng(readFileSync(join(dir, 'plot', f))).width, f).toBeGreaterThan(1000);
     expect(readFileSync(join(dir, 'report.html'), 'utf8')).toMatch(/^<!doctype html>/);
-    expect(stderr).toContain(`plots in ${join(dir, 'plot')}/ (9 PNG), report ${join(dir, 'report.html')}`);
+    expect(stderr).toContain(`plots in ${join(dir, 'plot')}/ (10 PNG), report ${join(dir, 'report.html')}`);
     expect(stderr).toContain('1 line(s) of requests.jsonl could not be read and were left out (line 26: not valid JSON)');
   });
 
@@ -63,11 +63,12 @@ describe('llmload run draws the plots when it ends', () => {
     expect(code).toBe(0);
     expect(readdirSync(join(out, 'plot')).sort()).toEqual(PNG_FILES);
     expect(existsSync(join(out, 'report.html'))).toBe(true);
-    expect(stderr).toContain(`llmload: plots in ${join(out, 'plot')}/ (9 PNG), report ${join(out, 'report.html')}`);
+    expect(stderr).toContain(`llmload: plots in ${join(out, 'plot')}/ (10 PNG), report ${join(out, 'report.html')}`);
 
     const bare = join(tempDir(), 'bare');
     expect((await run(bare, '--no-plots')).code).toBe(0);
-    expect(readdirSync(bare).sort()).toEqual(['benchmark_results.csv', 'requests.jsonl', 'summary.json']);
+    // server_metrics.jsonl: the built-in simulator serves /metrics, which every run scrapes.
+    expect(readdirSync(bare).sort()).toEqual(['benchmark_results.csv', 'requests.jsonl', 'server_metrics.jsonl', 'summary.json']);
   });
 
   it('keeps the run and its exit code when the plots cannot be drawn, and says how to retry', async () => {

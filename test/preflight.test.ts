@@ -161,9 +161,14 @@ describe('preflight', () => {
         { apiKey: key },
       );
       expect(result.summary.requests.completed).toBe(1);
-      const gets = server.received.filter((r) => r.method === 'GET');
+      const gets = server.received.filter((r) => r.method === 'GET' && r.path === '/v1/models');
       expect(gets).toHaveLength(4); // the preflight's, then one per slot
       for (const r of gets) expect(r.headers.authorization).toBe(`Bearer ${key}`);
+      // The metrics probe is the one other GET; the key is for the API and is not sent there (the
+      // metrics URL may be another service, such as a DCGM exporter).
+      const others = server.received.filter((r) => r.method === 'GET' && r.path !== '/v1/models');
+      expect(others.map((r) => r.path)).toEqual(['/metrics']);
+      for (const r of others) expect(r.headers.authorization).toBeUndefined();
     } finally {
       await server.close();
     }

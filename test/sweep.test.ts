@@ -46,8 +46,11 @@ describe('llmload sweep against the simulator', () => {
     const s = await sweep({ kind: 'auto', levels: 4, probeConcurrency: 8 });
     expect(s.maxThroughput).not.toBeNull();
     const probe = s.maxThroughput?.requestsPerSec as number;
-    // HTTP, timers and the tail of the last requests cost a little: within 12 % of the model.
-    expect(Math.abs(probe - capacity) / capacity).toBeLessThan(0.12);
+    // Never above the model's capacity; below it by what HTTP, timers and the last requests' tail cost,
+    // and by CPU: the simulator's steps are real timers, late when the machine is busy (on an idle
+    // machine the probe measured 2.6 % under the model; under a load average of 15, 20 %).
+    expect(probe).toBeLessThan(capacity * 1.05);
+    expect(probe).toBeGreaterThan(capacity * 0.7);
     expect(s.levels).toHaveLength(4);
     const offered = s.levels.map((l) => (l.offered.kind === 'rate' ? l.offered.ratePerSec : NaN));
     expect(offered.at(-1)).toBeCloseTo(probe * 1.1, 0);
