@@ -46,13 +46,14 @@ async function compare(args: string[]): Promise<{ code: number; stdout: string; 
 
 const LATENCY_METRICS = COMPARE_METRICS.filter((m) => METRIC_DEFS[m].unit === 'ms');
 
-// The Llama 3.1 8B profile on a GPU with a sixth of an H100's memory bandwidth: ~40 ms decode steps,
-// long beside the event-loop stalls of a busy 2-core test machine (so they blur the figures less).
+// The Llama 3.1 8B profile on a GPU with a twentieth of an H100's memory bandwidth: ~110 ms decode
+// steps, long beside the event-loop stalls of a busy 2-core test machine, so they blur the figures
+// less; short outputs keep the chunks few (under vitest the simulator shares the clients' thread).
 // Each step's time is jittered by up to ±50 % so requests differ from one another by more than the
 // machine's own noise. Decode is memory-bound, so a step costs about the same for 1 or 30 requests:
 // they barely wait for one another and are nearly independent, as the bootstrap assumes.
-const WORKLOAD = { totalRequests: 160, ratePerSec: 40, maxConcurrency: 64, maxTokens: 10, wordLambda: 15 };
-const SIM = { stepJitter: 0.5, memBandwidthGBs: 560 };
+const WORKLOAD = { totalRequests: 120, ratePerSec: 30, maxConcurrency: 64, maxTokens: 6, wordLambda: 15 };
+const SIM = { stepJitter: 0.5, memBandwidthGBs: 180 };
 const profile = PROFILES[DEFAULT_PROFILE];
 const memEfficiency = profile.kind === 'batched' ? profile.serving.memEfficiency : 0.8;
 
@@ -93,7 +94,7 @@ describe('llmload compare against the simulator', () => {
     // The medians and means: six intervals at 99 %. If nothing changed, two or more flag a change with
     // probability under 1 % (at most 6 choose 2 x 0.01^2 = 0.15 % if independent, 1 % however they
     // correlate), so "at most one" is a sound assertion; "none" would fail up to 6 % of the time.
-    // The p99s are left out of this count: at 160 requests a p99 is the second-worst request, set by
+    // The p99s are left out of this count: at 120 requests a p99 is the second-worst request, set by
     // the worst event-loop stall of a busy test machine, which hits every request in flight at once;
     // requests are then not independent and the interval is too narrow (docs/compare.md).
     const central = latency.filter((m) => /_(p50|mean)$/.test(m.metric));
@@ -132,20 +133,20 @@ describe('llmload compare against the simulator', () => {
     const other = join(tempDir(), 'other');
     cpSync(dirs.a2, other, { recursive: true });
     const summary = JSON.parse(readFileSync(join(other, 'summary.json'), 'utf8'));
-    summary.config.ratePerSec = 30;
+    summary.config.ratePerSec = 2 * WORKLOAD.ratePerSec;
     summary.config.maxTokens = 64;
     summary.config.endpoint = 'http://127.0.0.1:1/v1/completions'; // another port: allowed
     writeFileSync(join(other, 'summary.json'), JSON.stringify(summary));
     const refused = await compare([dirs.a, other]);
     expect(refused.code).toBe(2);
     expect(refused.stdout).toBe('');
-    expect(refused.stderr).toContain(`ratePerSec differs: ${WORKLOAD.ratePerSec} (${dirs.a}) vs 30 (${other})`);
+    expect(refused.stderr).toContain(`ratePerSec differs: ${WORKLOAD.ratePerSec} (${dirs.a}) vs ${2 * WORKLOAD.ratePerSec} (${other})`);
     expect(refused.stderr).toContain(`maxTokens differs: ${WORKLOAD.maxTokens} (${dirs.a}) vs 64 (${other})`);
     expect(refused.stderr).not.toContain('endpoint');
     expect(refused.stderr).toContain('--force');
     const forced = await compare([dirs.a, other, '--force', '--resamples', '500']);
     expect(forced.code).toBe(0);
-    expect(forced.stderr).toContain(`llmload: warning: ratePerSec differs: ${WORKLOAD.ratePerSec} (${dirs.a}) vs 30 (${other}) (compared anyway: --force)`);
+    expect(forced.stderr).toContain(`llmload: warning: ratePerSec differs: ${WORKLOAD.ratePerSec} (${dirs.a}) vs ${2 * WORKLOAD.ratePerSec} (${other}) (compared anyway: --force)`);
     expect(forced.stderr).toContain('llmload: warning: maxTokens differs');
     expect(forced.stdout).toContain('TTFT p50 (ms)');
   });

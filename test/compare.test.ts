@@ -37,14 +37,14 @@ describe('bootstrap intervals', () => {
   it('cover the true difference about as often as their confidence says (seeded trials, binomial tolerance)', () => {
     // A: Exponential(mean 10); B: the same scaled by 1.2. True differences: median 2 ln 2, p90 2 ln 10, mean 2.
     const trials = 150;
-    const n = 150;
+    const n = 100;
     const truth = { ttft_p50: 2 * Math.LN2, ttft_p90: 2 * Math.LN10, ttft_mean: 2 };
     const covered = { ttft_p50: 0, ttft_p90: 0, ttft_mean: 0 };
     for (let t = 0; t < trials; t++) {
       const rng = createRng(deriveSeed(42, `trial ${t}`));
       const exp = (): number => -10 * Math.log(1 - rng.next());
-      const a = analyzeSample(sampleOf(n, exp), { resamples: 400, seed: deriveSeed(t, 'a') });
-      const b = analyzeSample(sampleOf(n, () => 1.2 * exp()), { resamples: 400, seed: deriveSeed(t, 'b') });
+      const a = analyzeSample(sampleOf(n, exp), { resamples: 300, seed: deriveSeed(t, 'a') });
+      const b = analyzeSample(sampleOf(n, () => 1.2 * exp()), { resamples: 300, seed: deriveSeed(t, 'b') });
       const ms = compareAnalyses(a, b, 0.95);
       for (const k of Object.keys(truth) as (keyof typeof truth)[]) {
         const ci = byName(ms, k).ci!;
