@@ -260,6 +260,23 @@ describe.skipIf(!cc)('against a stub libnvidia-ml', () => {
     expect(lib.callCount('nvmlShutdown')).toBe(1);
   });
 
+  it('on a worker thread: telemetry left running does not keep the process alive', () => {
+    const lib = stub.library({ devices: 1 });
+    const module = new URL('../dist/telemetry/gpu-sampler-worker.js', import.meta.url).href;
+    const script = `
+      const { startGpuTelemetry } = await import(${JSON.stringify(module)});
+      let samples = 0;
+      const t = await startGpuTelemetry({ gpus: 'all', intervalMs: 5, originHrtimeNs: process.hrtime.bigint(), now: () => 0,
+        libraryPath: ${JSON.stringify(lib.path)}, onSample: () => samples++, onProblem: () => {} });
+      console.log(t.status.kind, t.inWorker, samples > 0);`;
+    // Never stopped: the process must still end once its own work is done (the generous timeout only
+    // turns a hang into a failure instead of a stuck suite).
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000 });
+    expect(run.signal, 'the process had to be killed: telemetry kept it alive').toBeNull();
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout.trim()).toBe('on true true');
+  });
+
   it('the device check\'s node part (scripts/gpu-check/sample.mjs) runs against the stub', () => {
     const lib = stub.library({ devices: 1 });
     const out = tempDir();

@@ -93,9 +93,7 @@ async function startInWorker(options: GpuTelemetryOptions): Promise<GpuTelemetry
     originHrtimeNs: options.originHrtimeNs,
     ...(options.libraryPath === undefined ? {} : { libraryPath: options.libraryPath }),
   };
-  const worker = new Worker(ENTRY, { workerData });
-  // Telemetry alone never keeps a process alive; stop() takes a reference while it waits.
-  worker.unref();
+  const worker = new Worker(ENTRY, { workerData, execArgv: workerExecArgv(process.execArgv) });
 
   let problemReported = false;
   const reportProblem = (message: string): void => {
@@ -153,6 +151,11 @@ async function startInWorker(options: GpuTelemetryOptions): Promise<GpuTelemetry
     throw err;
   }
 
+  // Once started, telemetry alone never keeps a process alive; stop() takes a reference while it
+  // waits. Not before 'ready' (the caller awaits that), and not before the listeners are on: adding
+  // a 'message' listener refs the worker's port again.
+  worker.unref();
+
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopped ??= (async () => {
@@ -169,4 +172,18 @@ async function startInWorker(options: GpuTelemetryOptions): Promise<GpuTelemetry
   };
   if (status.kind === 'off') await stop();
   return { status, inWorker: true, stop };
+}
+
+/**
+ * The process's Node flags minus --input-type, which a worker refuses ("can only be used with string
+ * input"): a program run with `node --input-type=module -e ...` would otherwise lose its telemetry.
+ */
+export function workerExecArgv(execArgv: readonly string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const arg = execArgv[i] as string;
+    if (arg === '--input-type') i++; // and its value
+    else if (!arg.startsWith('--input-type=')) kept.push(arg);
+  }
+  return kept;
 }
