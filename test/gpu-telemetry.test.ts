@@ -252,6 +252,33 @@ describe.skipIf(!cc)('against a stub libnvidia-ml', () => {
     expect(lib.callCount('nvmlShutdown')).toBe(1);
   });
 
+  it('on a worker thread: an onSample that throws is one problem, not an uncaught exception', async () => {
+    const lib = stub.library({ devices: 1 });
+    const problems: string[] = [];
+    let calls = 0;
+    let reported!: () => void;
+    const gotProblem = new Promise<void>((resolve) => (reported = resolve));
+    const telemetry = await startGpuTelemetry({
+      gpus: 'all',
+      intervalMs: 5,
+      originHrtimeNs: process.hrtime.bigint(),
+      now: () => 0,
+      libraryPath: lib.path,
+      onSample: () => {
+        calls++;
+        throw new Error('disk full');
+      },
+      onProblem: (m) => {
+        problems.push(m);
+        reported();
+      },
+    });
+    await gotProblem;
+    await telemetry.stop();
+    expect(problems).toEqual(['GPU sampling stopped: disk full']);
+    expect(calls).toBe(1);
+  });
+
   it('on a worker thread: a GPU that does not exist rejects with a ConfigError naming --gpus', async () => {
     const lib = stub.library({ devices: 1 });
     const start = startGpuTelemetry({ gpus: [1], intervalMs: 50, originHrtimeNs: 0n, now: () => 0, libraryPath: lib.path, onSample: () => {}, onProblem: () => {} });

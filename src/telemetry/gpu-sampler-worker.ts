@@ -105,6 +105,7 @@ async function startInWorker(options: GpuTelemetryOptions): Promise<GpuTelemetry
       // a failing hook must not become an uncaught exception from a worker event
     }
   };
+  let delivering = true;
   let stopping = false;
   let stoppedMessage!: () => void;
   const stoppedReceived = new Promise<void>((resolve) => (stoppedMessage = resolve));
@@ -122,7 +123,16 @@ async function startInWorker(options: GpuTelemetryOptions): Promise<GpuTelemetry
           reject(new ConfigError(msg.problems));
           break;
         case 'sample':
-          options.onSample(msg.sample);
+          if (delivering) {
+            try {
+              options.onSample(msg.sample);
+            } catch (err) {
+              // As on one thread (gpu-sampler.ts): a failing hook ends sampling, it never throws
+              // out of an event handler into the run.
+              delivering = false;
+              reportProblem(`GPU sampling stopped: ${err instanceof Error ? err.message : String(err)}`);
+            }
+          }
           break;
         case 'problem':
           reportProblem(msg.message);
