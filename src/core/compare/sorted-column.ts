@@ -27,7 +27,7 @@ export function createSortedColumn(values: Float64Array): SortedColumn {
  * uses): rank q·(N-1), where N, the multiset's size, is `total` (the caller tallied it). Returns
  * the multiset's sum, for the mean. NaNs when it is empty.
  */
-export function weightedQuantiles(col: SortedColumn, counts: Int32Array, total: number, qs: readonly number[], out: Float64Array): number {
+export function weightedQuantiles(col: SortedColumn, counts: Uint16Array | Int32Array, total: number, qs: readonly number[], out: Float64Array): number {
   const m = col.requestOf.length;
   let sum = 0;
   out.fill(NaN, 0, qs.length);
