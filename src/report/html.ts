@@ -1,46 +1,15 @@
-import { createHash } from 'node:crypto';
 import { CHART_KINDS } from './charts/index.js';
 import { interactiveSpec } from './charts/interactive.js';
 import { runName } from './charts/run-title.js';
-import { escapeHtml, inlineScriptSource, jsonForScript } from './html-escape.js';
 import { renderConfiguration, renderErrors, renderHeader, renderNotices, renderSummary } from './html-summary.js';
-import { reportAssets } from './report-assets.js';
+import { renderReportPage } from './report-page.js';
 import type { SavedRun } from './saved-run.js';
 
 /** The report's file name in the run folder. */
 export const REPORT_FILE = 'report.html';
 
-/**
- * Draws the charts once the page and its font are loaded. Static text: the chart specs reach it as
- * data (JSON.parse of a non-executable script element), never as code. `ast: true` makes vega
- * interpret expressions instead of compiling them with `new Function`, so the page needs no
- * 'unsafe-eval'. When every chart is drawn, <body data-charts="ready">; on failure "error".
- */
-const BOOTSTRAP = `(async () => {
-  const charts = JSON.parse(document.getElementById('llmload-charts').textContent);
-  try {
-    await document.fonts.load('12px Roboto');
-    for (const c of charts) {
-      await vegaEmbed('#' + c.id, c.spec, {
-        ast: true,
-        renderer: 'svg',
-        actions: { export: true, source: false, compiled: false, editor: false },
-        downloadFileName: c.id,
-      });
-    }
-    document.body.dataset.charts = 'ready';
-  } catch (err) {
-    document.body.dataset.charts = 'error';
-    const p = document.createElement('p');
-    p.className = 'notices';
-    p.textContent = 'The charts could not be drawn: ' + (err && err.message ? err.message : String(err));
-    document.getElementById('charts').prepend(p);
-    throw err;
-  }
-})();`;
-
+/** The page's CSS, after the font (report-page.ts). */
 const STYLE = `
-@font-face { font-family: Roboto; src: url(data:font/ttf;base64,FONT) format('truetype'); }
 body { font-family: Roboto, sans-serif; color: #222; margin: 0 auto; padding: 1.5rem 1.5rem 4rem; max-width: 960px; line-height: 1.45; }
 h1 { font-weight: normal; font-size: 1.7rem; margin: 0 0 .2rem; } h1 .name { color: #0072B2; word-break: break-all; }
 h2 { font-weight: normal; font-size: 1.3rem; margin: 2.2rem 0 .6rem; border-bottom: 1px solid #ddd; padding-bottom: .2rem; }
@@ -75,55 +44,21 @@ const CAPTIONS: Record<(typeof CHART_KINDS)[number], string> = {
 /**
  * The run as one self-contained HTML page: configuration, summary, errors, and the charts, live
  * (zoom and pan, a tooltip with each request's details, legend entries that toggle series). Works
- * offline: vega, vega-lite, vega-embed and the font are inlined, and a Content-Security-Policy
- * forbids every network request (default-src 'none'; scripts only by hash). Pure: run in, text out.
+ * offline, under a Content-Security-Policy that forbids every network request (the page shell is
+ * report-page.ts). Pure: run in, text out.
  *
  * Text from the server or the user is escaped where it is HTML and \u-escaped where it is JSON data,
  * never concatenated into script; the hash-only script policy is a second wall behind that.
  */
 export function renderHtmlReport(run: SavedRun): string {
-  const assets = reportAssets();
-  const charts = CHART_KINDS.map((kind) => ({ id: `chart-${kind}`, kind, spec: interactiveSpec(run, kind) }));
-  const scripts = [assets.vega, assets.vegaLite, assets.vegaEmbed, BOOTSTRAP].map(inlineScriptSource);
-  const hashes = scripts.map((s) => `'sha256-${createHash('sha256').update(s, 'utf8').digest('base64')}'`);
-  const csp = [
-    "default-src 'none'",
-    `script-src ${hashes.join(' ')}`,
-    // vega-embed and its tooltip add <style> elements at run time.
-    "style-src 'unsafe-inline'",
-    // The export menu builds PNG / SVG downloads as data: and blob: URLs.
-    'img-src data: blob:',
-    'font-src data:',
-    "connect-src 'none'",
-    "base-uri 'none'",
-    "form-action 'none'",
-  ].join('; ');
-  const figures = charts
-    .map((c) => `<figure><div class="chart" id="${c.id}"></div><figcaption>${escapeHtml(CAPTIONS[c.kind])}</figcaption></figure>`)
-    .join('\n');
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="llmload ${escapeHtml(run.result.tool.version)}">
-<title>llmload report: ${escapeHtml(runName(run))}</title>
-<style>${STYLE.replace('FONT', assets.fontBase64)}</style>
-</head>
-<body>
-${renderHeader(run)}
-${renderNotices(run)}
-${renderSummary(run)}
-${renderErrors(run)}
-<section id="charts"><h2>Charts</h2>
-<p class="fine">Drag to pan, scroll to zoom, double-click to reset; hover a point for the request's details; click a legend entry to show only that series (shift-click for more, click elsewhere for all).</p>
-${figures}
-</section>
-${renderConfiguration(run)}
-<script type="application/json" id="llmload-charts">${jsonForScript(charts.map(({ id, spec }) => ({ id, spec })))}</script>
-${scripts.map((s) => `<script>${s}</script>`).join('\n')}
-</body>
-</html>
-`;
+  return renderReportPage({
+    title: `llmload report: ${runName(run)}`,
+    version: run.result.tool.version,
+    style: STYLE,
+    before: [renderHeader(run), renderNotices(run), renderSummary(run), renderErrors(run)],
+    chartsNote:
+      "Drag to pan, scroll to zoom, double-click to reset; hover a point for the request's details; click a legend entry to show only that series (shift-click for more, click elsewhere for all).",
+    charts: CHART_KINDS.map((kind) => ({ id: `chart-${kind}`, caption: CAPTIONS[kind], spec: interactiveSpec(run, kind) })),
+    after: [renderConfiguration(run)],
+  });
 }

@@ -69,7 +69,14 @@ export function frameChart(
   run: SavedRun,
   { size = CHART_SIZE, runLine = true }: { size?: { width: number; height: number }; runLine?: boolean } = {},
 ): LayerChartSpec {
-  const subtitle = runLine ? [runSubtitle(run), ...parts.notes] : parts.notes;
+  return frameLayers(parts, runLine ? [runSubtitle(run), ...parts.notes] : parts.notes, size);
+}
+
+/**
+ * The frame itself, for whatever the subtitle names (a run here, a sweep in sweep/sweep-frame.ts):
+ * title and subtitle lines, the shared theme, and a fixed overall size.
+ */
+export function frameLayers(parts: ChartParts, subtitle: string[], size: { width: number; height: number }): LayerChartSpec {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: { text: parts.title, ...(subtitle.length ? { subtitle } : {}) },

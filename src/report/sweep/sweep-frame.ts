@@ -1,6 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { SweepResult } from '../../core/sweep/sweep-result.js';
-import type { ChartLayer, ChartParts, LayerChartSpec } from '../charts/chart.js';
+import { frameLayers, type ChartLayer, type ChartParts, type LayerChartSpec } from '../charts/chart.js';
 import { chartConfig, CHART_SIZE } from '../charts/theme.js';
 import { sweepSubtitle } from './sweep-title.js';
 
@@ -17,25 +17,14 @@ export const SWEEP_REPORT_SIZE = { width: 880, height: 470 } as const;
 
 /**
  * A sweep chart as a complete vega-lite spec: title, the sweep's subtitle and the notes, the shared
- * theme, and a fixed overall size, as the run charts are framed (charts/chart.ts frameChart, which
- * names a run where this names a sweep).
+ * theme, and a fixed overall size, framed as the run charts are (charts/chart.ts frameLayers).
  */
 export function frameSweepChart(
   parts: ChartParts,
   sweep: SweepResult,
   { size = CHART_SIZE, sweepLine = true }: { size?: { width: number; height: number }; sweepLine?: boolean } = {},
 ): LayerChartSpec {
-  const subtitle = sweepLine ? [sweepSubtitle(sweep), ...parts.notes] : parts.notes;
-  return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: parts.title, ...(subtitle.length ? { subtitle } : {}) },
-    width: size.width,
-    height: size.height,
-    autosize: { type: 'fit', contains: 'padding' },
-    config: chartConfig(),
-    layer: parts.layer,
-    ...(parts.resolve ? { resolve: parts.resolve } : {}),
-  };
+  return frameLayers(parts, sweepLine ? [sweepSubtitle(sweep), ...parts.notes] : parts.notes, size);
 }
 
 /** One panel of a grid of small charts (vega-lite `concat` with `columns`). */

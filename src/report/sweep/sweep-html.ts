@@ -1,8 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { TopLevelSpec } from 'vega-lite';
 import type { SweepResult } from '../../core/sweep/sweep-result.js';
-import { escapeHtml, inlineScriptSource, jsonForScript } from '../html-escape.js';
-import { reportAssets } from '../report-assets.js';
+import { renderReportPage } from '../report-page.js';
 import { SWEEP_CHART_KINDS, SWEEP_CHARTS, type SweepChartKind } from './render-sweep-plots.js';
 import { SWEEP_INTERACTIVE, SWEEP_REPORT_SIZE } from './sweep-frame.js';
 import { renderLevelsTable, renderMaxSections, renderSweepHeader, renderSweepNotices, renderWorkload } from './sweep-html-sections.js';
@@ -11,38 +9,8 @@ import { sweepName } from './sweep-title.js';
 /** The sweep report's file name in the sweep folder. */
 export const SWEEP_REPORT_FILE = 'report.html';
 
-/**
- * Draws the charts once the page and its font are loaded: the run report's bootstrap (see html.ts),
- * with the mode given, because the specs travel without their `$schema` URL (the page names no URL
- * at all) and vega-embed would otherwise take a wrapped `concat` grid for a vega spec. `ast: true`:
- * vega interprets expressions instead of compiling them, so the page needs no 'unsafe-eval'.
- */
-const BOOTSTRAP = `(async () => {
-  const charts = JSON.parse(document.getElementById('llmload-charts').textContent);
-  try {
-    await document.fonts.load('12px Roboto');
-    for (const c of charts) {
-      await vegaEmbed('#' + c.id, c.spec, {
-        mode: 'vega-lite',
-        ast: true,
-        renderer: 'svg',
-        actions: { export: true, source: false, compiled: false, editor: false },
-        downloadFileName: c.id,
-      });
-    }
-    document.body.dataset.charts = 'ready';
-  } catch (err) {
-    document.body.dataset.charts = 'error';
-    const p = document.createElement('p');
-    p.className = 'notices';
-    p.textContent = 'The charts could not be drawn: ' + (err && err.message ? err.message : String(err));
-    document.getElementById('charts').prepend(p);
-    throw err;
-  }
-})();`;
-
+/** The page's CSS, after the font (report-page.ts). */
 const STYLE = `
-@font-face { font-family: Roboto; src: url(data:font/ttf;base64,FONT) format('truetype'); }
 body { font-family: Roboto, sans-serif; color: #222; margin: 0 auto; padding: 1.5rem 1.5rem 4rem; max-width: 960px; line-height: 1.45; }
 h1 { font-weight: normal; font-size: 1.7rem; margin: 0 0 .2rem; } h1 .name { color: #0072B2; word-break: break-all; }
 h2 { font-weight: normal; font-size: 1.3rem; margin: 2.2rem 0 .6rem; border-bottom: 1px solid #ddd; padding-bottom: .2rem; }
@@ -70,7 +38,10 @@ const CAPTIONS: Record<SweepChartKind, string> = {
     'Goodput (requests per second within every per-request limit) beside completed requests, and the share of requests meeting the limits on the right axis. Crosses mark levels whose percentile objectives broke.',
 };
 
-/** A spec for the page: the interactive chart, without the `$schema` URL (the mode is given instead). */
+/**
+ * A spec for the page: the interactive chart, without the `$schema` URL (the page names no URL at
+ * all), so the bootstrap is given the mode instead (report-page.ts).
+ */
 function pageSpec(sweep: SweepResult, kind: SweepChartKind): TopLevelSpec {
   const { $schema: _schema, ...spec } = SWEEP_CHARTS[kind].spec(sweep, SWEEP_INTERACTIVE, SWEEP_REPORT_SIZE) as TopLevelSpec & { $schema?: string };
   return spec as TopLevelSpec;
@@ -79,56 +50,21 @@ function pageSpec(sweep: SweepResult, kind: SweepChartKind): TopLevelSpec {
 /**
  * The sweep as one self-contained HTML page, made like a run's report.html (html.ts): the levels'
  * table with a link to each level's own report, the charts (tooltips, zoom), the max-rate answer and
- * the workload. Works offline: vega, vega-lite, vega-embed and the font are inlined, and a
- * Content-Security-Policy forbids every network request (default-src 'none'; scripts only by hash).
- * Pure: sweep in, text out.
+ * the workload. Works offline, under a Content-Security-Policy that forbids every network request
+ * (the page shell is report-page.ts). Pure: sweep in, text out.
  *
  * Text from the server, the user or the file system is escaped where it is HTML (level folders also
  * URL-encoded in links) and \u-escaped where it is JSON data, never concatenated into script.
  */
 export function renderSweepReportHtml(sweep: SweepResult): string {
-  const assets = reportAssets();
-  const charts = SWEEP_CHART_KINDS.map((kind) => ({ id: `sweep-${kind}`, kind, spec: pageSpec(sweep, kind) }));
-  const scripts = [assets.vega, assets.vegaLite, assets.vegaEmbed, BOOTSTRAP].map(inlineScriptSource);
-  const hashes = scripts.map((s) => `'sha256-${createHash('sha256').update(s, 'utf8').digest('base64')}'`);
-  const csp = [
-    "default-src 'none'",
-    `script-src ${hashes.join(' ')}`,
-    // vega-embed and its tooltip add <style> elements at run time.
-    "style-src 'unsafe-inline'",
-    // The export menu builds PNG / SVG downloads as data: and blob: URLs.
-    'img-src data: blob:',
-    'font-src data:',
-    "connect-src 'none'",
-    "base-uri 'none'",
-    "form-action 'none'",
-  ].join('; ');
-  const figures = charts
-    .map((c) => `<figure><div class="chart" id="${c.id}"></div><figcaption>${escapeHtml(CAPTIONS[c.kind])}</figcaption></figure>`)
-    .join('\n');
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="llmload ${escapeHtml(sweep.tool.version)}">
-<title>llmload sweep: ${escapeHtml(sweepName(sweep))}</title>
-<style>${STYLE.replace('FONT', assets.fontBase64)}</style>
-</head>
-<body>
-${renderSweepHeader(sweep)}
-${renderSweepNotices(sweep)}
-${renderLevelsTable(sweep)}
-${renderMaxSections(sweep)}
-<section id="charts"><h2>Charts</h2>
-<p class="fine">Hover a point for the level's figures; drag to pan and scroll to zoom (double-click resets).</p>
-${figures}
-</section>
-${renderWorkload(sweep)}
-<script type="application/json" id="llmload-charts">${jsonForScript(charts.map(({ id, spec }) => ({ id, spec })))}</script>
-${scripts.map((s) => `<script>${s}</script>`).join('\n')}
-</body>
-</html>
-`;
+  return renderReportPage({
+    title: `llmload sweep: ${sweepName(sweep)}`,
+    version: sweep.tool.version,
+    style: STYLE,
+    mode: 'vega-lite',
+    before: [renderSweepHeader(sweep), renderSweepNotices(sweep), renderLevelsTable(sweep), renderMaxSections(sweep)],
+    chartsNote: "Hover a point for the level's figures; drag to pan and scroll to zoom (double-click resets).",
+    charts: SWEEP_CHART_KINDS.map((kind) => ({ id: `sweep-${kind}`, caption: CAPTIONS[kind], spec: pageSpec(sweep, kind) })),
+    after: [renderWorkload(sweep)],
+  });
 }
