@@ -4,33 +4,23 @@
  * hover, toggle a series from the legend, and run none of the script a hostile server planted in its
  * model name, label and error messages. A screenshot is kept in test/artifacts/ for a human to look at.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { fileURLToPath } from 'node:url';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHART_KINDS } from '../src/report/charts/index.js';
 import { renderHtmlReport } from '../src/report/html.js';
 import { telemetryFromSamples } from '../src/report/telemetry-load.js';
 import { HOSTILE, hostileRun } from './helpers/hostile-run.js';
+import { CHROMIUM, HAVE_CHROMIUM, hoverCenter, openReport, type OpenReport } from './helpers/report-browser.js';
 import { fixtureGpuSamples, fixtureServerSamples } from './helpers/telemetry-fixture.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
 const ARTIFACTS = fileURLToPath(new URL('./artifacts/', import.meta.url));
 
 if (!HAVE_CHROMIUM) {
   // Said out loud, not only skipped: CI installs chromium (.ci/run), so this should never show there.
   console.warn(`report-browser.test.ts: SKIPPED, ${CHROMIUM} is not installed (apt-get install -y chromium)`);
-}
-
-/** Move the pointer to the middle of what `target` draws (scrolled into view first). */
-async function hoverCenter(target: Locator): Promise<void> {
-  await target.scrollIntoViewIfNeeded();
-  const box = await target.boundingBox({ timeout: 5000 });
-  if (!box) throw new Error('target has no box');
-  await target.page().mouse.move(box.x + box.width / 2, box.y + box.height / 2);
 }
 
 async function clickCenter(target: Locator): Promise<void> {
@@ -40,17 +30,10 @@ async function clickCenter(target: Locator): Promise<void> {
 }
 
 describe.skipIf(!HAVE_CHROMIUM)(`report.html in headless Chromium (skipped when ${CHROMIUM} is absent)`, () => {
-  let dir: string;
-  let context: BrowserContext;
+  let opened: OpenReport;
   let page: Page;
-  let pageUrl: string;
-  const consoleErrors: string[] = [];
-  const requests: string[] = [];
-  const dialogs: string[] = [];
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'llmload-report-'));
-    const file = join(dir, 'report.html');
     // With telemetry whose GPU name and scrape errors are hostile too.
     const run = hostileRun(60);
     const spanMs = Math.max(...run.requests.map((r) => r.endAtMs));
@@ -58,35 +41,18 @@ describe.skipIf(!HAVE_CHROMIUM)(`report.html in headless Chromium (skipped when 
       fixtureGpuSamples({ spanMs, gpus: 2, gpuEveryMs: 100, gpuName: HOSTILE.model }),
       fixtureServerSamples({ spanMs, scrapeEveryMs: 250, failEvery: 3, scrapeError: HOSTILE.error }),
     );
-    writeFileSync(file, renderHtmlReport({ ...run, telemetry }));
-    pageUrl = pathToFileURL(file).href;
-    context = await chromium.launchPersistentContext(join(dir, 'profile'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1100, height: 900 },
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
-    page.on('pageerror', (e) => consoleErrors.push(`uncaught: ${e.message}`));
-    page.on('request', (r) => requests.push(r.url()));
-    page.on('dialog', (d) => {
-      dialogs.push(d.message());
-      void d.dismiss();
-    });
-    await page.goto(pageUrl);
-    await page.waitForSelector('body[data-charts]', { timeout: 25_000 });
+    opened = await openReport(renderHtmlReport({ ...run, telemetry }), 'llmload-report-');
+    page = opened.page;
   }, 60_000);
 
   afterAll(async () => {
-    await context?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await opened?.close();
   });
 
   it('loads with no console error and no request other than the page itself', async () => {
     expect(await page.locator('body').getAttribute('data-charts')).toBe('ready');
-    expect(consoleErrors).toEqual([]);
-    expect(requests).toEqual([pageUrl]);
+    expect(opened.consoleErrors).toEqual([]);
+    expect(opened.requests).toEqual([opened.pageUrl]);
   });
 
   it('draws every chart as SVG with marks in it', async () => {
@@ -139,7 +105,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`report.html in headless Chromium (skipped when 
     expect(await page.locator('img, iframe, #vg-tooltip-element svg').count()).toBe(0);
     // Only the report's own four scripts (libraries and bootstrap) and its JSON data.
     expect(await page.locator('script').count()).toBe(5);
-    expect(dialogs).toEqual([]);
+    expect(opened.dialogs).toEqual([]);
   });
 
   it('keeps a screenshot for a human to look at', async () => {
