@@ -126,6 +126,44 @@ describe('verdicts', () => {
   });
 });
 
+describe('throughput intervals', () => {
+  it('include the arrival process: a window is its requests\' arrival gaps plus the drain after the last', () => {
+    // 400 requests of 10 tokens each, none failing: only the arrivals make throughput vary.
+    // Exponential gaps (Poisson arrivals, mean 50 ms): the window of n gaps has a relative sd of
+    // 1/sqrt(n) = 5 %, so the 95 % interval of the relative difference of two runs is about
+    // +-1.96 * sqrt(2) * 5 % = +-13.9 %: 27.7 points wide.
+    const rng = createRng(4);
+    const run = (): ReturnType<typeof createRunSample> => {
+      const gaps = Array.from({ length: 400 }, () => -50 * Math.log(1 - rng.next()));
+      const reqs = gaps.map(() => ({ ok: true, ttftMs: 1, tpotMs: 1, latencyMs: 100, outputTokens: 10 }));
+      return createRunSample(reqs, gaps.reduce((a, g) => a + g, 0) / 1000 + 0.1, gaps);
+    };
+    const [a, b] = [run(), run()];
+    const ms = compareRuns(
+      [
+        { name: 'a', config: {}, sample: a, warmupExcluded: 0 },
+        { name: 'b', config: {}, sample: b, warmupExcluded: 0 },
+      ],
+      OPTS,
+    ).pairs[0]!.metrics;
+    const out = byName(ms, 'output_throughput');
+    expect(out.a).toBeCloseTo(4000 / a.durationS, 9); // the point estimate is the summary's figure
+    const width = out.ciPct!.high - out.ciPct!.low;
+    expect(width).toBeGreaterThan(20);
+    expect(width).toBeLessThan(36);
+    // Without gaps (everything sent at once) the window is held fixed and only the requests vary.
+    const fixed = createRunSample([...Array(400)].map(() => ({ ok: true, ttftMs: 1, tpotMs: 1, latencyMs: 100, outputTokens: 10 })), 20);
+    const same = compareRuns(
+      [
+        { name: 'a', config: {}, sample: fixed, warmupExcluded: 0 },
+        { name: 'b', config: {}, sample: fixed, warmupExcluded: 0 },
+      ],
+      OPTS,
+    ).pairs[0]!.metrics;
+    expect(byName(same, 'output_throughput').ci).toEqual({ low: 0, high: 0 });
+  });
+});
+
 describe('run folders', () => {
   it('give the point estimates summary.json has, and leave warm-up records out of every figure', async () => {
     const dir = tempDir();

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { deriveRequestMetrics } from '../core/metrics/derive.js';
 import { requestRecordSchema } from '../core/metrics/request-record.js';
 import type { CompareRunInput, CompareSweepInput } from '../core/compare/compare-runs.js';
-import { createRunSample, measurementWindowS, type SampleRequest } from '../core/compare/run-sample.js';
+import { createRunSample, measurementWindow, type RequestTimes, type SampleRequest } from '../core/compare/run-sample.js';
 import { LlmloadError } from '../errors.js';
 import { parseSavedResult } from './saved-result.js';
 
@@ -55,7 +55,7 @@ export async function loadCompareRun(dir: string, name: string = dir): Promise<L
     throw bad(dir, `summary.json is not an llmload result: ${(err as Error).message}`);
   }
   const requests: SampleRequest[] = [];
-  const windows: { dispatchedAtMs: number; endAtMs: number }[] = [];
+  const windows: RequestTimes[] = [];
   const skipped = { count: 0, examples: [] as string[] };
   let warmupExcluded = 0;
   const skip = (line: number, why: string): void => {
@@ -87,10 +87,11 @@ export async function loadCompareRun(dir: string, name: string = dir): Promise<L
     const r = parsed.data;
     const m = deriveRequestMetrics(r);
     requests.push({ ok: r.ok, ttftMs: m.ttftMs, tpotMs: m.tpotMs, latencyMs: m.latencyMs, outputTokens: r.outputTokens });
-    windows.push({ dispatchedAtMs: r.dispatchedAtMs, endAtMs: r.endAtMs });
+    windows.push({ intendedAtMs: r.intendedAtMs, dispatchedAtMs: r.dispatchedAtMs, endAtMs: r.endAtMs });
   }
   if (requests.length === 0) throw bad(dir, 'requests.jsonl holds no counted request');
-  const sample = createRunSample(requests, measurementWindowS(windows, warmupExcluded));
+  const window = measurementWindow(windows, warmupExcluded);
+  const sample = createRunSample(requests, window.durationS, window.arrivalGapsMs);
   return { name, config, sample, warmupExcluded, skipped };
 }
 

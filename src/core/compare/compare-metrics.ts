@@ -77,12 +77,12 @@ export function createStatisticsEvaluator(s: RunSample): StatisticsEvaluator {
     flags[i] = OK | (s.ttftMs[i] === s.ttftMs[i] ? HAS_TTFT : 0) | (s.tpotMs[i] === s.tpotMs[i] ? HAS_TPOT : 0);
   }
   const tokensOf = s.outputTokens;
+  const gaps = s.arrivalGapS;
   // How often each request was drawn: Binomial(n, 1/n), about Poisson(1), so 16 bits are plenty (a
   // count of 65,536 has a probability below 1e-300,000), and the smaller array keeps the random
   // accesses of the walks in cache for longer runs.
   const counts = new Uint16Array(n);
   const q = new Float64Array(3);
-  const perS = (x: number): number => (s.durationS > 0 ? x / s.durationS : NaN);
   return (rng, out) => {
     if (rng === null) counts.fill(1);
     else drawCounts(rng, counts);
@@ -91,15 +91,21 @@ export function createStatisticsEvaluator(s: RunSample): StatisticsEvaluator {
     let tokens = 0;
     let nT = 0;
     let nP = 0;
+    // The resample's window: its requests' arrival gaps (failed ones arrived too) plus the drain.
+    let spanS = 0;
     for (let i = 0; i < n; i++) {
+      const c = counts[i]!;
+      if (c === 0) continue;
+      spanS += c * gaps[i]!;
       const f = flags[i]!;
       if (f === 0) continue;
-      const c = counts[i]!;
       nOk += c;
       tokens += c * tokensOf[i]!;
       if (f & HAS_TTFT) nT += c;
       if (f & HAS_TPOT) nP += c;
     }
+    const windowS = s.drainS + spanS;
+    const perS = (x: number): number => (windowS > 0 ? x / windowS : NaN);
     const sumT = weightedQuantiles(ttft, counts, nT, TTFT_QS, q);
     out[0] = q[0]!;
     out[1] = q[1]!;

@@ -24,16 +24,30 @@ export interface RunSample {
   latencyMs: Float64Array;
   /** Zero for failed requests: their tokens count toward no throughput. */
   outputTokens: Float64Array;
-  /**
-   * The run's measurement window, held fixed when resampling: throughput = tokens / this. See
-   * docs/compare.md for why the duration is not resampled.
-   */
+  /** The run's measurement window (the summary's duration): throughput = tokens / this. */
   durationS: number;
+  /**
+   * Per request, the time from the previous arrival (the first: from the window's start) to its own,
+   * in seconds. The window is these gaps plus `drainS`; a resample's window is its requests' gaps plus
+   * the same drain, so it varies as the arrival process does (see docs/compare.md). All 0 for a run
+   * that sent everything at once (rate inf): the window is then held fixed.
+   */
+  arrivalGapS: Float64Array;
+  /** The window after the last arrival: durationS minus every gap. */
+  drainS: number;
 }
 
-/** Build a sample from counted requests and the run's measurement window (seconds). */
-export function createRunSample(requests: readonly SampleRequest[], durationS: number): RunSample {
+/**
+ * Build a sample from counted requests and the run's measurement window (seconds). Without arrival
+ * gaps (aligned with `requests`, in ms) the window is held fixed when resampling.
+ */
+export function createRunSample(requests: readonly SampleRequest[], durationS: number, arrivalGapsMs?: ArrayLike<number>): RunSample {
   const n = requests.length;
+  const arrivalGapS = new Float64Array(n);
+  let spanS = 0;
+  if (arrivalGapsMs) {
+    for (let i = 0; i < n; i++) spanS += arrivalGapS[i] = Math.max(0, arrivalGapsMs[i] ?? 0) / 1000;
+  }
   const s: RunSample = {
     count: n,
     ok: new Uint8Array(n),
@@ -42,6 +56,8 @@ export function createRunSample(requests: readonly SampleRequest[], durationS: n
     latencyMs: new Float64Array(n),
     outputTokens: new Float64Array(n),
     durationS,
+    arrivalGapS,
+    drainS: Math.max(0, durationS - spanS),
   };
   requests.forEach((r, i) => {
     s.ok[i] = r.ok ? 1 : 0;
@@ -53,14 +69,24 @@ export function createRunSample(requests: readonly SampleRequest[], durationS: n
   return s;
 }
 
+/** What the window needs of a counted request: its times, in ms from the run's start. */
+export interface RequestTimes {
+  intendedAtMs: number;
+  dispatchedAtMs: number;
+  endAtMs: number;
+}
+
 /**
  * The measurement window of a run, in seconds, by the summary's rule: from offset 0 (the first
  * arrival due) to the end of the last counted request; after warm-up requests, from the dispatch of
  * the first counted one. Keeping the summary's rule makes the comparison's point estimates of
- * throughput equal the figures in summary.json.
+ * throughput equal the figures in summary.json. Also each request's arrival gap (aligned with
+ * `counted`): its intended time minus the previous one's in arrival order, the first's minus the
+ * window's start (never below 0).
  */
-export function measurementWindowS(counted: readonly { dispatchedAtMs: number; endAtMs: number }[], warmupCount: number): number {
-  if (counted.length === 0) return 0;
+export function measurementWindow(counted: readonly RequestTimes[], warmupCount: number): { durationS: number; arrivalGapsMs: Float64Array } {
+  const gaps = new Float64Array(counted.length);
+  if (counted.length === 0) return { durationS: 0, arrivalGapsMs: gaps };
   let first = Infinity;
   let last = 0;
   for (const r of counted) {
@@ -68,5 +94,12 @@ export function measurementWindowS(counted: readonly { dispatchedAtMs: number; e
     last = Math.max(last, r.endAtMs);
   }
   const start = warmupCount > 0 ? first : 0;
-  return Math.max(0, last - start) / 1000;
+  const order = counted.map((_, i) => i).sort((x, y) => counted[x]!.intendedAtMs - counted[y]!.intendedAtMs || x - y);
+  let prev = start;
+  for (const i of order) {
+    const t = counted[i]!.intendedAtMs;
+    gaps[i] = Math.max(0, t - prev);
+    prev = Math.max(prev, t);
+  }
+  return { durationS: Math.max(0, last - start) / 1000, arrivalGapsMs: gaps };
 }
