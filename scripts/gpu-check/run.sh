@@ -42,6 +42,10 @@ fi
 
 export CUDA_DEVICE_ORDER=PCI_BUS_ID # cuda:0 in PyTorch = NVML device 0 = nvidia-smi GPU 0
 nvidia-smi --query-gpu=index,name,driver_version,memory.used,memory.total --format=csv
+# A whole `llmload run` against the built-in simulator, with NVML sampling, for as long as the steps take:
+# its gpu.jsonl, CSV and summary are checked by check_run.py. Ctrl-C (SIGINT) ends it; it keeps its data.
+"$NODE" dist/cli/main.js run --rate 5 --total_requests 100000 --max-tokens 64 --gpu-interval 100 --no-plots --quiet --seed 1 --out "$OUT/run" &
+RUN=$!
 PYTHONUNBUFFERED=1 python3 scripts/gpu-check/alloc_steps.py "$OUT/alloc_steps.jsonl" "$WORK/alloc.done" 1.5 &
 PY=$!
 # Samples from before the CUDA context exists until alloc_steps.py is done (at most 90 s).
@@ -49,4 +53,11 @@ PY=$!
 echo "sample.mjs exit $?"
 wait "$PY"
 echo "alloc_steps.py exit $?"
+kill -INT "$RUN" 2>/dev/null
+wait "$RUN"
+echo "llmload run exit $? (130: stopped by SIGINT, as planned)"
 python3 scripts/gpu-check/check.py "$OUT"
+SAMPLER=$?
+python3 scripts/gpu-check/check_run.py "$OUT"
+RUNCHECK=$?
+[ "$SAMPLER" = 0 ] && [ "$RUNCHECK" = 0 ]

@@ -12,6 +12,7 @@ function result(over: Partial<RunResult> = {}, records = [record({ readyAtMs: 11
     config: { ...RUN_DEFAULTS, seed: 42, endpoint: 'http://127.0.0.1:1/v1/completions', api: 'openai-completions', model: 'm' },
     target: { simulated: false, models: null },
     startedAt: '2026-11-27T00:00:00.000Z',
+    startedAtMonotonicNs: '1000000000',
     interrupted: false,
     stoppedEarly: null,
     requestsNotSent: 0,

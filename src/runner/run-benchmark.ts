@@ -65,6 +65,12 @@ export interface RunResult {
   target: { simulated: boolean; models: unknown };
   /** Wall-clock UTC time of the run's offset 0. */
   startedAt: string;
+  /**
+   * The run's offset 0 on the machine's monotonic clock (CLOCK_MONOTONIC on Linux, as
+   * process.hrtime and Python's time.monotonic_ns read it), in ns, as a decimal string: to line
+   * the records up with other programs' monotonic timestamps (a server's logs, a GPU job's steps).
+   */
+  startedAtMonotonicNs: string;
   /** True when the run was stopped early (Ctrl-C or the signal). */
   interrupted: boolean;
   /** Set when `stopEarly` ended the run, with its reason. */
@@ -214,6 +220,7 @@ async function timedRun(ctx: TimedRunContext): Promise<Omit<RunResult, 'telemetr
   (globalThis as { gc?: () => void }).gc?.();
   const startedAt = new Date().toISOString();
   const startMs = clock.now();
+  const startedAtMonotonicNs = process.hrtime.bigint().toString();
   telemetry.markRunStart(startMs);
   const now = (): number => clock.now() - startMs;
   const deferred = createDeferredWork(() => clock.now());
@@ -264,6 +271,7 @@ async function timedRun(ctx: TimedRunContext): Promise<Omit<RunResult, 'telemetr
     config: { ...config, api, model: pre.model },
     target: { simulated, models: pre.models },
     startedAt,
+    startedAtMonotonicNs,
     interrupted: signal.aborted,
     stoppedEarly,
     // Closed-loop requests left at the deadline were never offered; only a stop leaves arrivals unsent.

@@ -82,6 +82,7 @@ export function syntheticResult(records: RequestRecord[], opts: SyntheticRunOpti
     config: { ...config, label: opts.label, endpoint: 'http://127.0.0.1:9/v1/completions', api: 'openai-completions', model: opts.model ?? 'test-model' },
     target: { simulated: false, models: { object: 'list', data: [{ id: opts.model ?? 'test-model' }] } },
     startedAt: '2026-01-02T03:04:05.678Z',
+    startedAtMonotonicNs: '1000000000',
     interrupted: false,
     stoppedEarly: null,
     requestsNotSent: 0,
