@@ -66,4 +66,9 @@ export { createServerMetricsScraper, type ServerMetricsScraper } from './telemet
 export { parsePrometheusText } from './telemetry/prometheus-parse.js';
 export type { TelemetrySummary } from './telemetry/telemetry-summary.js';
 export type { GpuSample, ServerMetricsSample, GpuMemorySource } from './telemetry/samples.js';
+export { compareFolders } from './cli/compare-folders.js';
+export { compareRuns, compareSweeps } from './core/compare/compare-runs.js';
+export { parseFailOn } from './core/compare/fail-on.js';
+export { renderCompareTable } from './report/compare-table.js';
+export { renderCompareMarkdown, renderCompareJson } from './report/compare-markdown.js';
 export { LlmloadError, ConfigError, type LlmloadErrorCode, type ConfigProblem } from './errors.js';

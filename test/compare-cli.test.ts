@@ -7,40 +7,19 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command, CommanderError } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compareCommand } from '../src/cli/compare-command.js';
+import { runCli } from '../src/cli/cli.js';
 import type { CompareReport } from '../src/core/compare/compare-runs.js';
 import { COMPARE_METRICS, METRIC_DEFS } from '../src/core/compare/compare-metrics.js';
-import { ConfigError, LlmloadError } from '../src/errors.js';
 import { DEFAULT_PROFILE, PROFILES, startSimulatorWorker } from '../src/sim/index.js';
 import { captureIo } from './helpers/cli-io.js';
 import { simulatedRunFolder, writeSweepFolder } from './helpers/compare-runs.js';
 import { tempDir } from './helpers/temp-dir.js';
 
-/**
- * The command inside a program of its own, errors mapped to exit codes as src/cli/cli.ts maps them
- * (cli.ts registers its commands itself; the integrator adds this one there).
- */
+/** `llmload compare ARGS` through the CLI itself: exit code and captured output. */
 async function compare(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const cap = captureIo();
-  const output = { writeOut: (s: string) => cap.io.stdout.write(s), writeErr: (s: string) => cap.io.stderr.write(s) };
-  const program = new Command('llmload').exitOverride().configureOutput(output);
-  program.addCommand(compareCommand(cap.io).exitOverride().configureOutput(output));
-  let code: number;
-  try {
-    await program.parseAsync(['compare', ...args], { from: 'user' });
-    code = cap.io.exitCode;
-  } catch (err) {
-    if (err instanceof CommanderError) code = err.exitCode === 0 ? 0 : 2;
-    else if (err instanceof ConfigError) {
-      cap.io.stderr.write(`llmload: ${err.message}\n`);
-      code = 2;
-    } else if (err instanceof LlmloadError) {
-      cap.io.stderr.write(`llmload: ${err.message} [${err.code}]\n`);
-      code = err.code === 'LLMLOAD_CONFIG_INVALID' ? 2 : 1;
-    } else throw err;
-  }
+  const code = await runCli(['compare', ...args], cap.io);
   return { code, stdout: cap.stdout(), stderr: cap.stderr() };
 }
 

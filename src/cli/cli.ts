@@ -3,6 +3,7 @@ import { ConfigError, LlmloadError, type LlmloadErrorCode } from '../errors.js';
 import { TOOL } from '../version.js';
 import { normalizeFlagSpelling } from './argv.js';
 import type { CliIo } from './io.js';
+import { compareCommand } from './compare-command.js';
 import { plotCommand } from './plot-command.js';
 import { runCommand } from './run-command.js';
 import { simCommand } from './sim-command.js';
@@ -28,7 +29,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
     });
-  for (const cmd of [runCommand(io), sweepCommand(io), simCommand(io), plotCommand(io)]) program.addCommand(cmd.exitOverride());
+  const output = { writeOut: (s: string) => io.stdout.write(s), writeErr: (s: string) => io.stderr.write(s) };
+  // addCommand does not pass the program's output settings on: each subcommand gets them, so its own
+  // parse errors and help reach io, not the real process streams.
+  for (const cmd of [runCommand(io), sweepCommand(io), compareCommand(io), simCommand(io), plotCommand(io)]) {
+    program.addCommand(cmd.exitOverride().configureOutput(output));
+  }
   try {
     await program.parseAsync(normalizeFlagSpelling(argv), { from: 'user' });
     return io.exitCode;
