@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { newWorker } from '../new-worker.js';
 import { parseSimOptions, type SimOptions } from './sim-options.js';
 import { startSimulator, type SimulatorHandle } from './sim-server.js';
 
@@ -19,7 +19,7 @@ const ENTRY = new URL('./sim-worker-entry.js', import.meta.url);
 export async function startSimulatorWorker(options: Partial<SimOptions> = {}): Promise<SimulatorHandle & { inWorker: boolean }> {
   const parsed = parseSimOptions(options); // invalid options fail here, in the caller's thread
   if (!existsSync(fileURLToPath(ENTRY))) return { ...(await startSimulator(parsed)), inWorker: false };
-  const worker = new Worker(ENTRY, { workerData: parsed });
+  const worker = newWorker(ENTRY, parsed);
   const ready = await new Promise<{ url: string; port: number; host: string }>((resolve, reject) => {
     worker.once('error', reject);
     worker.once('message', (msg: { kind: string; url: string; port: number; host: string; message?: string }) => {

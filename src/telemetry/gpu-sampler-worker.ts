@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { ConfigError, type ConfigProblem } from '../errors.js';
+import { newWorker } from '../new-worker.js';
 import { checkGpuIndices, type GpuSelection } from './gpu-selection.js';
 import { startGpuSession, type GpuTelemetryStatus } from './gpu-session.js';
 import type { GpuSample } from './samples.js';
@@ -93,7 +93,7 @@ async function startInWorker(options: GpuTelemetryOptions): Promise<GpuTelemetry
     originHrtimeNs: options.originHrtimeNs,
     ...(options.libraryPath === undefined ? {} : { libraryPath: options.libraryPath }),
   };
-  const worker = new Worker(ENTRY, { workerData, execArgv: workerExecArgv(process.execArgv) });
+  const worker = newWorker(ENTRY, workerData);
 
   let problemReported = false;
   const reportProblem = (message: string): void => {
@@ -182,18 +182,4 @@ async function startInWorker(options: GpuTelemetryOptions): Promise<GpuTelemetry
   };
   if (status.kind === 'off') await stop();
   return { status, inWorker: true, stop };
-}
-
-/**
- * The process's Node flags minus --input-type, which a worker refuses ("can only be used with string
- * input"): a program run with `node --input-type=module -e ...` would otherwise lose its telemetry.
- */
-export function workerExecArgv(execArgv: readonly string[]): string[] {
-  const kept: string[] = [];
-  for (let i = 0; i < execArgv.length; i++) {
-    const arg = execArgv[i] as string;
-    if (arg === '--input-type') i++; // and its value
-    else if (!arg.startsWith('--input-type=')) kept.push(arg);
-  }
-  return kept;
 }
