@@ -1,13 +1,12 @@
-import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { deriveRequestMetrics } from '../core/metrics/derive.js';
 import { requestRecordSchema } from '../core/metrics/request-record.js';
 import type { CompareRunInput, CompareSweepInput } from '../core/compare/compare-runs.js';
 import { createRunSample, measurementWindow, type RequestTimes, type SampleRequest } from '../core/compare/run-sample.js';
 import { LlmloadError } from '../errors.js';
+import { readJsonLines } from './read-json-lines.js';
 import { parseSavedResult } from './saved-result.js';
 
 /**
@@ -62,33 +61,25 @@ export async function loadCompareRun(dir: string, name: string = dir): Promise<L
     skipped.count++;
     if (skipped.examples.length < MAX_SKIP_EXAMPLES) skipped.examples.push(`line ${line}: ${why}`);
   };
-  const lines = createInterface({ input: createReadStream(join(dir, 'requests.jsonl'), 'utf8'), crlfDelay: Infinity });
-  let lineNumber = 0;
-  for await (const line of lines) {
-    lineNumber++;
-    if (line.trim() === '') continue;
-    let json: unknown;
-    try {
-      json = JSON.parse(line);
-    } catch {
-      skip(lineNumber, 'not valid JSON');
-      continue;
-    }
-    const parsed = requestRecordSchema.safeParse(json);
-    if (!parsed.success) {
-      skip(lineNumber, parsed.error.issues.map((i) => `${i.path.join('.') || '(record)'}: ${i.message}`).join('; '));
-      continue;
-    }
-    // Read from the line itself: the mark is newer than some record schemas that may read it back.
-    if ((json as { warmup?: unknown }).warmup === true) {
-      warmupExcluded++;
-      continue;
-    }
-    const r = parsed.data;
-    const m = deriveRequestMetrics(r);
-    requests.push({ ok: r.ok, ttftMs: m.ttftMs, tpotMs: m.tpotMs, latencyMs: m.latencyMs, outputTokens: r.outputTokens });
-    windows.push({ intendedAtMs: r.intendedAtMs, dispatchedAtMs: r.dispatchedAtMs, endAtMs: r.endAtMs });
-  }
+  await readJsonLines(
+    join(dir, 'requests.jsonl'),
+    (lineNumber, json) => {
+      const parsed = requestRecordSchema.safeParse(json);
+      if (!parsed.success) {
+        skip(lineNumber, parsed.error.issues.map((i) => `${i.path.join('.') || '(record)'}: ${i.message}`).join('; '));
+        return;
+      }
+      const r = parsed.data;
+      if (r.warmup) {
+        warmupExcluded++;
+        return;
+      }
+      const m = deriveRequestMetrics(r);
+      requests.push({ ok: r.ok, ttftMs: m.ttftMs, tpotMs: m.tpotMs, latencyMs: m.latencyMs, outputTokens: r.outputTokens });
+      windows.push({ intendedAtMs: r.intendedAtMs, dispatchedAtMs: r.dispatchedAtMs, endAtMs: r.endAtMs });
+    },
+    skip,
+  );
   if (requests.length === 0) throw bad(dir, 'requests.jsonl holds no counted request');
   const window = measurementWindow(windows, warmupExcluded);
   const sample = createRunSample(requests, window.durationS, window.arrivalGapsMs);

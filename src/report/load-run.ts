@@ -1,9 +1,8 @@
-import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { requestRecordSchema } from '../core/metrics/request-record.js';
 import { LlmloadError } from '../errors.js';
+import { readJsonLines } from './read-json-lines.js';
 import { createSavedRunBuilder, type SavedRun } from './saved-run.js';
 import { parseSavedResult } from './saved-result.js';
 import { createTelemetryBuilder, TELEMETRY_FILES, type SavedTelemetry, type TelemetryFileKind } from './telemetry-load.js';
@@ -75,29 +74,4 @@ async function loadTelemetry(dir: string, isFile: (name: string) => Promise<bool
     );
   }
   return telemetry.finish();
-}
-
-/**
- * Stream a JSON-lines file: each non-blank line parsed and handed on with its 1-based number, or
- * reported to `skip` when it is not JSON (a torn last line). Memory stays at one line.
- */
-async function readJsonLines(
-  path: string,
-  onJson: (lineNumber: number, json: unknown) => void,
-  skip: (lineNumber: number, reason: string) => void,
-): Promise<void> {
-  const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
-  let lineNumber = 0;
-  for await (const line of lines) {
-    lineNumber++;
-    if (line.trim() === '') continue;
-    let json: unknown;
-    try {
-      json = JSON.parse(line);
-    } catch {
-      skip(lineNumber, 'not valid JSON');
-      continue;
-    }
-    onJson(lineNumber, json);
-  }
 }
