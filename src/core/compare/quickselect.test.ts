@@ -1,21 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../arrival/rng.js';
+import { awkwardArrays } from '../../../test/helpers/awkward-arrays.js';
 import { exactQuantile } from '../metrics/histogram.js';
 import { nthElement, quantilesInPlace } from './quickselect.js';
 
-/** Random arrays of the shapes that break selection: ties, sorted, reversed, tiny. */
-function cases(): Float64Array[] {
-  const rng = createRng(11);
-  const out: Float64Array[] = [];
-  for (const n of [1, 2, 3, 5, 16, 17, 100, 1001]) {
-    out.push(Float64Array.from({ length: n }, () => rng.next() * 100));
-    out.push(Float64Array.from({ length: n }, () => rng.int(3))); // many ties
-    out.push(Float64Array.from({ length: n }, (_, i) => i));
-    out.push(Float64Array.from({ length: n }, (_, i) => n - i));
-  }
-  out.push(new Float64Array(500).fill(7));
-  return out;
-}
+const cases = awkwardArrays;
 
 const QS = [0, 0.01, 0.5, 0.9, 0.99, 1];
 
