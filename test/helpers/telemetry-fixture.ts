@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GpuSample, ServerMetricsSample } from '../../src/telemetry/samples.js';
+import { failedServerMetricsSample } from '../../src/telemetry/server-metrics-rates.js';
 
 /** Made-up telemetry for a run of `spanMs`: deterministic, with the shapes real timelines have. */
 export interface TelemetryFixtureOptions {
@@ -54,20 +55,7 @@ export function fixtureServerSamples(o: TelemetryFixtureOptions): ServerMetricsS
     const dcgm = o.dcgmGpus ?? 0;
     out.push(
       fail
-        ? {
-            tMs: t,
-            ok: false,
-            error: o.scrapeError ?? 'connect ECONNREFUSED 127.0.0.1:9',
-            running: null,
-            waiting: null,
-            kvCacheUsage: null,
-            preemptionsPerSec: null,
-            prefixCacheHitRate: null,
-            promptTokensPerSec: null,
-            generationTokensPerSec: null,
-            gpuMemoryUsedMiB: null,
-            sources: {},
-          }
+        ? failedServerMetricsSample(t, o.scrapeError ?? 'connect ECONNREFUSED 127.0.0.1:9')
         : {
             tMs: t,
             ok: true,
