@@ -53,8 +53,10 @@ export interface SweepLevel {
   /** Statistics without the warm-up requests. */
   summary: RunSummary;
   /**
-   * Requests completed per second over the level (its summary's request throughput): below saturation
-   * it follows the offered rate; past saturation it plateaus at what the server sustains.
+   * Requests completed per second while the server was completing them: (n - 1) successful
+   * completions over the span from the first to the last (no start-up or draining tail, which the
+   * summary's request throughput includes). Below saturation it follows the offered rate; past
+   * saturation it plateaus at what the server sustains.
    */
   achievedRatePerSec: number;
   steadyState: { reached: boolean; reason: string };
