@@ -29,6 +29,9 @@ export interface OpenLoopResult {
   dropped: number;
 }
 
+/** How many already-due arrivals are queued between two turns of the event loop. */
+const DUE_BATCH = 64;
+
 /**
  * The open-loop scheduler: arrivals happen at their intended instants whatever the server does, which
  * is what makes queueing visible (a closed loop would slow down with the server and hide it).
@@ -38,9 +41,6 @@ export interface OpenLoopResult {
  * Both waits are measured: readyAtMs - intendedAtMs is the timer's lateness, dispatchedAtMs - readyAtMs
  * the client-side queueing for a slot. Nothing is hidden: a saturated cap shows up as queue time.
  */
-/** How many already-due arrivals are queued between two turns of the event loop. */
-const DUE_BATCH = 64;
-
 export async function runOpenLoop(o: OpenLoopOptions): Promise<OpenLoopResult> {
   const { clock, startMs, signal } = o;
   const queue: Omit<Dispatch, 'dispatchedAtMs'>[] = [];

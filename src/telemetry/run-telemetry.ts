@@ -48,8 +48,10 @@ export interface RunTelemetry {
  * notice. An explicit --metrics-url that does not answer, and --gpus naming absent devices, are
  * configuration errors (ConfigError) before anything is sent.
  *
- * The scraper runs on this thread: one GET and a parse restricted to the names it reads (under a
- * millisecond for an 8-engine vLLM page) per interval, 1 s by default.
+ * The scraper runs on this (the benchmark's) thread, not a worker: one GET and a parse restricted to
+ * the names it reads, per interval (1 s by default): 0.7 ms for an 8-engine vLLM page (135 KiB), 0.45
+ * ms for the simulator's, measured. That much may once per interval sit between a chunk's arrival and
+ * its timestamp; NVML calls, which block, are on a worker.
  */
 export async function startRunTelemetry(o: RunTelemetryOptions): Promise<RunTelemetry> {
   const telStartMs = o.clockNow();
@@ -68,6 +70,16 @@ export async function startRunTelemetry(o: RunTelemetryOptions): Promise<RunTele
   const serverAcc = createServerSummaryAccumulator();
   let gpuProblem: string | null = null;
   let serverProblem: string | null = null;
+
+  // The metrics URL first: an explicit --metrics-url that does not answer is a ConfigError, and it must
+  // come before anything is started that would then need stopping.
+  let serverOff: string | null = null;
+  let resolved: Awaited<ReturnType<typeof resolveServerMetricsUrl>> | null = null;
+  if (o.metricsUrl === 'off') serverOff = 'turned off (--no-server-metrics)';
+  else {
+    resolved = await resolveServerMetricsUrl({ endpoint: o.endpoint, ...(o.metricsUrl !== undefined ? { metricsUrl: o.metricsUrl } : {}) });
+    if (resolved.url === null) serverOff = resolved.reason;
+  }
 
   let gpu: GpuTelemetry | null = null;
   let gpuOff: string | null = null;
@@ -102,19 +114,16 @@ export async function startRunTelemetry(o: RunTelemetryOptions): Promise<RunTele
   }
 
   let scraper: ServerMetricsScraper | null = null;
-  let serverOff: string | null = null;
   let metricsUrl: string | null = null;
   let servers: string[] = [];
-  if (o.metricsUrl === 'off') serverOff = 'turned off (--no-server-metrics)';
-  else {
-    const resolved = await resolveServerMetricsUrl({ endpoint: o.endpoint, ...(o.metricsUrl !== undefined ? { metricsUrl: o.metricsUrl } : {}) });
+  if (resolved) {
     o.onNotice?.(`llmload: ${resolved.notice}`);
-    if (resolved.url === null) serverOff = resolved.reason;
-    else {
-      metricsUrl = resolved.url;
+    if (resolved.url !== null) {
+      const url = resolved.url;
+      metricsUrl = url;
       servers = resolved.servers;
-      scraper = createServerMetricsScraper({
-        url: resolved.url,
+      const create = (): ServerMetricsScraper => createServerMetricsScraper({
+        url,
         intervalMs: o.metricsIntervalMs,
         now: () => o.clockNow() - telStartMs,
         onSample: (raw) =>
@@ -133,6 +142,13 @@ export async function startRunTelemetry(o: RunTelemetryOptions): Promise<RunTele
           o.onNotice?.(`llmload: ${message}`);
         },
       });
+      try {
+        scraper = create();
+      } catch (err) {
+        // Options the scraper refuses (a ConfigError): nothing may be left running behind it.
+        await gpu?.stop();
+        throw err;
+      }
       scraper.start();
     }
   }

@@ -4,11 +4,10 @@
  * prefix-cache hit rate, token rates and GPU memory (server-metrics-normalize.ts says which metric
  * feeds which figure; server-metrics-rates.ts how counters become rates).
  *
- * Runs on the telemetry worker thread: the integrator creates the scraper inside the worker, because
- * parsing a large vLLM page (hundreds of histogram lines per engine) takes milliseconds that must not
- * land on the benchmark's event loop between token timestamps. Everything in the options is plain
- * data except `now`, `onSample` and `onProblem`, which are created in the worker itself (a clock read
- * there, callbacks that post to the main thread) and never cross threads; `dispatcher` is for tests.
+ * A run creates it on the benchmark's own thread (run-telemetry.ts): parsing only the names it reads
+ * keeps a scrape under a millisecond even for a large vLLM page (hundreds of histogram lines per
+ * engine), once per interval. Its options are plain data besides `now`, `onSample` and `onProblem`,
+ * so it could move to a worker thread unchanged; `dispatcher` is for tests.
  */
 import { Agent, type Dispatcher } from 'undici';
 import { ConfigError, type ConfigProblem } from '../errors.js';
