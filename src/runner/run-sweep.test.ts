@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { record } from '../../test/helpers/record-fixture.js';
-import { completionRatePerSec } from './run-sweep.js';
+import { summarizeRecords } from '../core/metrics/summary.js';
+import { parseSlo } from '../core/slo/parse-slo.js';
+import { deriveSloResult } from '../core/slo/slo-accumulator.js';
+import type { SweepLevel } from '../core/sweep/sweep-result.js';
+import { completionRatePerSec, levelHeld } from './run-sweep.js';
 
 describe('completionRatePerSec', () => {
   it('counts (n - 1) successful completions over the span from the first to the last, ignoring failures and warm-up', () => {
@@ -15,5 +19,34 @@ describe('completionRatePerSec', () => {
   it('falls back when fewer than two requests completed', () => {
     expect(completionRatePerSec([record({ endAtMs: 5 })], 3.5)).toBe(3.5);
     expect(completionRatePerSec([], 0)).toBe(0);
+  });
+});
+
+describe('levelHeld', () => {
+  const spec = parseSlo('ttft_p99_ms=1000');
+  const level = (o: { failed: number; held?: boolean; stopped?: boolean }): SweepLevel => {
+    const records = [
+      ...Array.from({ length: 10 - o.failed }, (_, seq) => record({ seq })),
+      ...Array.from({ length: o.failed }, (_, i) => record({ seq: 100 + i, ok: false, contentTimesMs: [], error: { kind: 'http_status', message: '503' }, status: 503 })),
+    ];
+    const summary = summarizeRecords(records);
+    const slo = deriveSloResult(records, spec, summary.durationS);
+    return {
+      index: 0, dir: 'x', offered: { kind: 'rate', ratePerSec: 1 }, summary, achievedRatePerSec: 1,
+      steadyState: { reached: true, reason: '' }, stoppedEarly: o.stopped ? { reason: 'r' } : null,
+      slo: o.held === false ? { ...slo, allObjectivesHeld: false } : slo,
+    };
+  };
+  it('holds when the objectives held and enough requests succeeded', () => {
+    expect(levelHeld(level({ failed: 0 }), spec, 0.9)).toBe(true);
+    expect(levelHeld(level({ failed: 1 }), spec, 0.9)).toBe(true);
+  });
+  it('does not hold when too many requests failed, even with only percentile objectives (they see successes only)', () => {
+    expect(levelHeld(level({ failed: 6 }), spec, 0.9)).toBe(false);
+    expect(levelHeld(level({ failed: 2 }), spec, 0.9)).toBe(false);
+  });
+  it('does not hold when an objective broke or the level was stopped early', () => {
+    expect(levelHeld(level({ failed: 0, held: false }), spec, 0.9)).toBe(false);
+    expect(levelHeld(level({ failed: 0, stopped: true }), spec, 0.9)).toBe(false);
   });
 });

@@ -225,14 +225,17 @@ async function sweepAgainst(opts: SweepOptions, hooks: SweepHooks, signal: Abort
 
 /**
  * Whether a level met the objectives: every percentile objective held, the share of requests meeting
- * every per-request limit reached `minAttainment` (when there are such limits), and the level was not
- * stopped for saturation (a level cut short cannot be said to have held).
+ * every per-request limit reached `minAttainment` (when there are such limits), at least that share of
+ * requests succeeded (percentiles are over successful requests only, so a server shedding load with
+ * fast 503s would otherwise look fine), and the level was not stopped early (a level cut short cannot
+ * be said to have held).
  */
 export function levelHeld(level: SweepLevel, spec: SloSpec, minAttainment: number): boolean {
   const slo: SloResult | null = level.slo;
   if (!slo || level.stoppedEarly || slo.requests === 0) return false;
   const hasLimits = Object.keys(spec.perRequest).length > 0;
-  return slo.allObjectivesHeld && (!hasLimits || slo.attainment >= minAttainment);
+  const okShare = level.summary.requests.total > 0 ? level.summary.requests.completed / level.summary.requests.total : 0;
+  return slo.allObjectivesHeld && okShare >= minAttainment && (!hasLimits || slo.attainment >= minAttainment);
 }
 
 /**
