@@ -98,4 +98,23 @@ describe('llmload sweep against the simulator', () => {
     expect(level.summary.durationS).toBeLessThan(25);
     expect(level.summary.requests.total).toBeGreaterThan(50);
   }, 120_000);
+
+  it('cuts a level whose requests hang past its drain limit, instead of waiting for the request timeout', async () => {
+    const s = await runSweep({
+      config: parseRunConfig({ seed: 3, durationSec: 1, totalRequests: 100_000, maxConcurrency: 100, maxTokens: 4, graceSec: 0.2, requestTimeoutSec: 600 }),
+      plan: { kind: 'rates', rates: [10] },
+      slo: null,
+      minAttainment: 0.9,
+      stopOverSaturated: true,
+      drainSec: 1,
+      // A fifth of the requests stall: the server never finishes them.
+      simulator: { profile: 'fixed', ttftMs: 5, itlMs: 5, faultRate: 0.2, faults: ['stall'] },
+    });
+    const level = s.levels[0] as SweepResult['levels'][number];
+    expect(level.stoppedEarly?.reason).toMatch(/still in flight 1 s after the level's 1 s/);
+    // Over in about duration + drain + grace, not 600 s.
+    expect(level.summary.durationS).toBeLessThan(10);
+    expect(level.summary.requests.errorsByKind.aborted).toBeGreaterThan(0);
+    expect(level.summary.requests.completed).toBeGreaterThan(0);
+  }, 60_000);
 });

@@ -10,6 +10,9 @@ import { startSimulatorWorker, type SimOptions } from '../sim/index.js';
 import { TOOL } from '../version.js';
 import { runBenchmark, type RunHooks, type RunResult } from './run-benchmark.js';
 
+/** A level bounded by --duration may drain for at least this long (or its duration, if longer). */
+const DRAIN_MIN_SEC = 30;
+
 /** How a sweep chooses its levels. */
 export type SweepPlan =
   | { kind: 'rates'; rates: number[] }
@@ -43,6 +46,11 @@ export interface SweepOptions {
   minAttainment: number;
   /** Stop a rate level early when it is clearly past saturation (default true). */
   stopOverSaturated: boolean;
+  /**
+   * With --duration: how long after a level's duration its in-flight requests may still run before
+   * they are cut (default: the duration, at least 30 s).
+   */
+  drainSec?: number;
   apiKey?: string;
   signal?: AbortSignal;
   hooks?: SweepHooks;
@@ -125,11 +133,23 @@ async function sweepAgainst(opts: SweepOptions, hooks: SweepHooks, signal: Abort
     const slo = opts.slo ? createSloAccumulator(opts.slo) : null;
     const detector = createSaturationDetector({ offeredRatePerSec: config.ratePerSec });
     const stopEarly = new AbortController();
+    const judgeSaturation = opts.stopOverSaturated && !probe;
+    // A level bounded in time is also bounded in its draining: a request that hangs would otherwise hold
+    // the level for the whole --request-timeout (600 s by default) after a 30 s level.
+    const drainSec = config.durationSec === undefined ? undefined : (opts.drainSec ?? Math.max(DRAIN_MIN_SEC, config.durationSec));
+    const drainTimer =
+      drainSec === undefined
+        ? undefined
+        : setTimeout(() => {
+            const reason = `requests were still in flight ${drainSec} s after the level's ${config.durationSec} s: cut, so that one slow or hung request cannot hold the sweep for the request timeout (${config.requestTimeoutSec} s)`;
+            hooks.onNotice?.(`llmload: level ${i} stopped: ${reason}`);
+            stopEarly.abort(reason);
+          }, ((config.durationSec as number) + (drainSec as number)) * 1000);
     const result = await runBenchmark({
       config,
       apiKey: opts.apiKey,
       signal,
-      stopEarly: opts.stopOverSaturated && !probe ? stopEarly.signal : undefined,
+      stopEarly: stopEarly.signal,
       hooks: {
         ...levelHooks,
         onRecord: (r) => {
@@ -138,14 +158,14 @@ async function sweepAgainst(opts: SweepOptions, hooks: SweepHooks, signal: Abort
           // Records stay in memory only as long as the level runs, for the steady-state verdict.
           records.push(r);
           slo?.add(r);
-          const v = detector.add(r);
+          const v = judgeSaturation ? detector.add(r) : { saturated: false as const };
           if (v.saturated && !stopEarly.signal.aborted) {
             hooks.onNotice?.(`llmload: level ${i} stopped early: ${v.reason}`);
             stopEarly.abort(v.reason);
           }
         },
       },
-    });
+    }).finally(() => clearTimeout(drainTimer));
     // The first level resolves what the user left to the server (protocol, model): the workload records it.
     sweep.workload.api = result.config.api;
     sweep.workload.model = result.config.model;
