@@ -11,6 +11,7 @@ import { createRng, deriveSeed } from '../src/core/arrival/rng.js';
 import { analyzeSample, BOOTSTRAP_DEFAULTS } from '../src/core/compare/bootstrap.js';
 import { compareAnalyses, type MetricComparison } from '../src/core/compare/compare-pair.js';
 import { compareRuns, type CompareOptions } from '../src/core/compare/compare-runs.js';
+import { parseFailOn } from '../src/core/compare/fail-on.js';
 import { createRunSample, type SampleRequest } from '../src/core/compare/run-sample.js';
 import { WorkloadMismatchError } from '../src/core/compare/workload-check.js';
 import { LlmloadError } from '../src/errors.js';
@@ -274,3 +275,29 @@ describe('sweeps', () => {
     expect(escape.message).toContain('levels.0.dir: must be a folder inside the sweep folder');
   });
 });
+
+describe('the --fail-on gate never passes on nothing', () => {
+  it('fails a budget whose figure the candidate lacks (every request failed) while the baseline has it', async () => {
+    const dir = tempDir();
+    const good = writeSyntheticCompareRun(join(dir, 'good'), { n: 60 });
+    // Every request failed: no TTFT at all.
+    const records = syntheticRecords({ n: 60, failEvery: 1 });
+    const broken = writeRunFolder(join(dir, 'broken'), syntheticResult(records, { n: 60 }), records);
+    const { report } = await compareFolders([good, broken], { ...OPTS, resamples: 200, failOn: parseFailOn('ttft_p99=+10%') });
+    const check = report.pairs[0]!.gate[0]!;
+    expect(check.missingInCandidate).toBe(true);
+    expect(check.failed).toBe(true);
+    expect(report.failed).toBe(true);
+  });
+
+  it('refuses two sweeps with no level in common, even with --force', async () => {
+    const dir = tempDir();
+    const level = (r: number, seed: number) => ({ dir: `rate-${r}`, offered: { kind: 'rate' as const, ratePerSec: r }, run: { n: 30, ratePerSec: r, seed } });
+    const a = writeSweepFolder(join(dir, 'a'), [level(2.29, 1), level(13.7, 2)]);
+    const b = writeSweepFolder(join(dir, 'b'), [level(2.7, 3), level(16.2, 4)]);
+    const err = (await compareFolders([a, b], { ...OPTS, resamples: 200, force: true, failOn: parseFailOn('ttft_p99=+1%') }).catch((e: unknown) => e)) as LlmloadError;
+    expect(err).toBeInstanceOf(LlmloadError);
+    expect(err.message).toContain('no level is in both sweeps');
+  });
+});
+

@@ -48,7 +48,8 @@ export function compareRow(m: MetricComparison): string[] {
 export function describeGateCheck(g: GateCheck): string {
   const unit = g.threshold.unit;
   const status = g.failed ? 'FAIL' : 'pass';
-  if (g.worsening === null) return `${status} --fail-on ${g.threshold.spec}: not available (a run lacks the figure, or the baseline is 0 for a % budget)`;
+  if (g.missingInCandidate) return `${status} --fail-on ${g.threshold.spec}: the baseline has this figure and the candidate has none (did every request fail?)`;
+  if (g.worsening === null) return `not judged --fail-on ${g.threshold.spec}: not available (the baseline lacks the figure, or is 0 for a % budget)`;
   const fmtUnit = unit === 'ms' ? 'ms' : '%';
   const suffix = unit === 'ms' ? ' ms' : unit;
   const ci = g.ci === null ? 'no interval' : `${pct(g.confidence)} CI of the worsening ${interval(g.ci, fmtUnit, suffix)}`;

@@ -1,3 +1,4 @@
+import { LlmloadError } from '../../errors.js';
 import { deriveSeed } from '../arrival/rng.js';
 import { analyzeSample, type RunAnalysis } from './bootstrap.js';
 import { compareAnalyses, type MetricComparison } from './compare-pair.js';
@@ -110,6 +111,13 @@ export function compareSweeps(sweeps: readonly CompareSweepInput[], opts: Compar
     return m.matched;
   });
   if (problems.length && !opts.force) throw new WorkloadMismatchError(problems);
+  if (matches.some((m) => m.length === 0)) {
+    // Even with --force: a comparison of nothing must not pass a --fail-on gate.
+    throw new LlmloadError(
+      'LLMLOAD_CONFIG_INVALID',
+      'no level is in both sweeps, so there is nothing to compare (automatic sweeps choose their rates from the maximum they measure, which differs from run to run: sweep with --rates or --concurrencies to compare sweeps)',
+    );
+  }
   const warnings = problems.map((p) => `${p} (compared anyway: --force)`);
   const family = opts.failOn.length * matches.reduce((n, m) => n + m.length, 0);
   const baseAnalyses = new Map<CompareRunInput, RunAnalysis>();

@@ -84,6 +84,11 @@ export interface GateCheck {
   significant: boolean;
   /** The point estimate is past the budget. */
   exceeded: boolean;
+  /**
+   * The baseline has the figure and the candidate has none (say every request failed, so there is no
+   * TTFT at all): the worst regression there is, and it fails the check.
+   */
+  missingInCandidate: boolean;
   failed: boolean;
 }
 
@@ -114,6 +119,7 @@ export function checkThresholds(thresholds: readonly FailOnThreshold[], a: RunAn
     const ci = raw === null ? null : sign > 0 ? raw : { low: -raw.high, high: -raw.low };
     const significant = ci !== null && ci.low > 0;
     const exceeded = worsening !== null && worsening > threshold.amount;
-    return { threshold, worsening, ci, confidence, significant, exceeded, failed: significant && exceeded };
+    const missingInCandidate = Number.isFinite(va) && !Number.isFinite(vb);
+    return { threshold, worsening, ci, confidence, significant, exceeded, missingInCandidate, failed: missingInCandidate || (significant && exceeded) };
   });
 }
