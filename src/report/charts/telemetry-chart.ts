@@ -142,7 +142,7 @@ function rowLayers(d: RowData, endS: number, opts: ChartOptions, notes: string[]
     mark: { type: 'line', strokeWidth: 1.6, ...(d.step ? { interpolate: 'step-after' as const } : {}) },
     encoding: {
       x: { field: 'tS', type: 'quantitative', title: null, scale: { domain: [0, endS], nice: false }, axis: { labelFlush: true } },
-      y: { field: 'value', type: 'quantitative', title: d.yTitle, scale: d.yDomain ? { domain: d.yDomain, nice: false } : { zero: true }, axis: { tickCount: 4, minExtent: 42 } },
+      y: { field: 'value', type: 'quantitative', title: d.yTitle, scale: yScale(d, values), axis: { tickCount: 4, minExtent: 42 } },
       color: {
         field: 'series',
         type: 'nominal',
@@ -168,6 +168,12 @@ function rowLayers(d: RowData, endS: number, opts: ChartOptions, notes: string[]
     layer.mark = { ...layer.mark, point: { filled: true, size: 36, fillOpacity: 0 } } as typeof layer.mark;
   }
   return [layer];
+}
+
+/** The row's y scale: its fixed domain, else from 0; a row of zeros only (no preemption) gets 0-1, not one tick. */
+function yScale(d: RowData, values: readonly { value: number | null }[]): { domain: [number, number]; nice: false } | { zero: true } {
+  if (d.yDomain) return { domain: d.yDomain, nice: false };
+  return values.some((v) => v.value !== null && v.value > 0) ? { zero: true } : { domain: [0, 1], nice: false };
 }
 
 /** Requests in flight at the client, as the in-flight chart computes them, folded when very long. */
