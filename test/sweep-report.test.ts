@@ -103,7 +103,7 @@ describe('renderSweepReportHtml', () => {
     const rows = markup.match(/<tr[^>]*><td>\d+<\/td><td class="text">/g) ?? [];
     expect(rows).toHaveLength(sweep.levels.length);
     // Level 3 (8 req/s): TTFT p50/p99 120/400 ms, 380 tok/s, goodput 6.5 req/s, objectives held.
-    expect(markup).toMatch(/<td>3<\/td><td class="text">Poisson 8 req\/s<\/td><td>8<\/td><td>100 \/ 0<\/td><td>120 \/ 400<\/td>/);
+    expect(markup).toMatch(/<td>3<\/td><td class="text">Poisson 8 req\/s<\/td><td>7.8<\/td><td>100 \/ 0<\/td><td>120 \/ 400<\/td>/);
     expect(markup).toContain('<td>380</td><td>6.5</td><td>83.33 %, <span class="held">held</span></td>');
     expect(markup).toContain('<tr class="stopped">');
     expect(markup).toContain('<b>8 req/s</b> (the answer lies in [8, 12) req/s, searched to 0.5 req/s)');

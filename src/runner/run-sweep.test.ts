@@ -32,7 +32,7 @@ describe('levelHeld', () => {
     const summary = summarizeRecords(records);
     const slo = deriveSloResult(records, spec, summary.durationS);
     return {
-      index: 0, dir: 'x', offered: { kind: 'rate', ratePerSec: 1 }, summary, achievedRatePerSec: 1,
+      index: 0, dir: 'x', offered: { kind: 'rate', ratePerSec: 1 }, summary, achievedRatePerSec: 1, sentRatePerSec: 1,
       steadyState: { reached: true, reason: '' }, stoppedEarly: o.stopped ? { reason: 'r' } : null,
       slo: o.held === false ? { ...slo, allObjectivesHeld: false } : slo,
     };

@@ -176,6 +176,7 @@ async function sweepAgainst(opts: SweepOptions, hooks: SweepHooks, signal: Abort
       offered,
       summary: s,
       achievedRatePerSec: completionRatePerSec(records, s.requestThroughputPerSec),
+      sentRatePerSec: sendRatePerSec(records),
       steadyState: assessSteadyState(records, closedLoop),
       stoppedEarly: result.stoppedEarly,
       slo: slo ? slo.result(s.durationS) : null,
@@ -277,6 +278,20 @@ export function completionRatePerSec(records: readonly RequestRecord[], fallback
     last = Math.max(last, r.endAtMs);
   }
   return n >= 2 && last > first ? ((n - 1) / (last - first)) * 1000 : fallback;
+}
+
+/** Requests sent per second: (n - 1) sends over the span from the first to the last; 0 with fewer than two. */
+export function sendRatePerSec(records: readonly RequestRecord[]): number {
+  let first = Infinity;
+  let last = -Infinity;
+  let n = 0;
+  for (const r of records) {
+    if (r.warmup) continue;
+    n++;
+    first = Math.min(first, r.sentAtMs);
+    last = Math.max(last, r.sentAtMs);
+  }
+  return n >= 2 && last > first ? ((n - 1) / (last - first)) * 1000 : 0;
 }
 
 function describeOffer(o: LevelOffer): string {

@@ -59,6 +59,12 @@ export interface SweepLevel {
    * saturation it plateaus at what the server sustains.
    */
   achievedRatePerSec: number;
+  /**
+   * Requests sent per second, the same way: (n - 1) sends over the span from the first to the last.
+   * It is the offered rate as this level's Poisson draw realised it (a short level's draw can be 10 %
+   * off the asked rate); `achievedRatePerSec` falling below it is the sign of saturation.
+   */
+  sentRatePerSec: number;
   steadyState: { reached: boolean; reason: string };
   /** Set when the level was cut short because the server was clearly past saturation. */
   stoppedEarly: { reason: string } | null;

@@ -6,9 +6,10 @@ import { tooltipIf, type SweepChartOptions } from './sweep-frame.js';
 import { describeOffered, leftOutNote, offeredAxis, offeredLabel } from './sweep-title.js';
 
 /**
- * A level has fallen behind its offered rate when it completes less than this share of it. Below
- * saturation a level completes what it is offered (short of the drain at its end and Poisson noise);
- * past it, completions stay at the server's capacity while the offer keeps rising.
+ * A level has fallen behind when it completes less than this share of what it sent (both counted from
+ * first to last, so neither the draining tail nor the Poisson draw's deviation from the asked rate
+ * moves it). Below saturation a level completes what it sends; past it, completions stay at the
+ * server's capacity while the sends keep rising.
  */
 export const BEHIND_SHARE = 0.9;
 
@@ -27,7 +28,7 @@ export interface AchievedPoint {
 
 export function achievedPoints(sweep: SweepResult): {
   points: AchievedPoint[];
-  /** The first rate level that completed under BEHIND_SHARE of its offered rate (null: none, or not rates). */
+  /** The first rate level that completed under BEHIND_SHARE of what it sent (null: none, or not rates). */
   firstBehind: AchievedPoint | null;
 } {
   const axis = offeredAxis(sweep);
@@ -36,21 +37,21 @@ export function achievedPoints(sweep: SweepResult): {
     x,
     label: offeredLabel(level),
     offered: describeOffered(level),
-    sentPerSec: level.achievedRatePerSec,
-    completedPerSec: level.summary.requestThroughputPerSec,
+    sentPerSec: level.sentRatePerSec,
+    completedPerSec: level.achievedRatePerSec,
     stoppedEarly: level.stoppedEarly?.reason ?? null,
     steadyState: `${level.steadyState.reached ? 'reached' : 'not reached'}: ${level.steadyState.reason}`,
     dir: level.dir,
   }));
   const byRate = [...points].sort((a, b) => a.x - b.x);
-  const firstBehind = axis.kind === 'rate' ? (byRate.find((p) => p.completedPerSec < BEHIND_SHARE * p.x) ?? null) : null;
+  const firstBehind = axis.kind === 'rate' ? (byRate.find((p) => p.completedPerSec < BEHIND_SHARE * p.sentPerSec) ?? null) : null;
   return { points, firstBehind };
 }
 
 /**
  * What the server took against what it was offered: requests sent and completed per second at each
  * level against the offered rate, with the y = x line of a server that keeps up. The completed line
- * leaves y = x at saturation and flattens at the server's capacity; the first level under 90 % of
+ * leaves y = x at saturation and flattens at the server's capacity; the first level completing under 90 % of
  * its offer is marked. Levels stopped early are crossed, the reason in the tooltip and the notes.
  * In a closed-loop sweep there is no offered rate: the x axis is the concurrency and there is no
  * y = x line.
@@ -64,12 +65,12 @@ export function sweepAchievedChart(sweep: SweepResult, opts: SweepChartOptions):
   if (axis.kind === 'concurrency') notes.push('closed loop: no offered rate, so no y = x line; the curve flattens where the server is saturated');
 
   const S = {
-    sent: 'sent (achieved rate)',
+    sent: 'sent (req/s)',
     completed: 'completed (req/s)',
     ideal: 'y = x: every offered request served',
     stopped: 'stopped early (past saturation)',
     probe: 'max throughput probe (closed loop)',
-    behind: `first level under ${BEHIND_SHARE * 100} % of its offer`,
+    behind: `first level completing under ${BEHIND_SHARE * 100} % of its sends`,
   };
   const stopped = points.filter((p) => p.stoppedEarly !== null);
   const probe = sweep.maxThroughput;
@@ -147,7 +148,7 @@ export function sweepAchievedChart(sweep: SweepResult, opts: SweepChartOptions):
     });
   }
   if (firstBehind) {
-    notes.push(`saturation: completions first fell under ${BEHIND_SHARE * 100} % of the offer at ${firstBehind.label}`);
+    notes.push(`saturation: completions first fell under ${BEHIND_SHARE * 100} % of the sends at ${firstBehind.label}`);
     layer.push({
       data: { values: [{ x: firstBehind.x, series: S.behind }] },
       mark: { type: 'rule', strokeWidth: 1, strokeDash: [2, 3] },

@@ -77,7 +77,7 @@ describe('throughput against latency across levels', () => {
 });
 
 describe('achieved against offered', () => {
-  it('finds the first level completing under 90 % of its offer, and keeps the early stop with its reason', () => {
+  it('finds the first level completing under 90 % of what it sent, and keeps the early stop with its reason', () => {
     const { points, firstBehind } = achievedPoints(typicalSweep());
     expect(points.map((p) => [p.x, p.sentPerSec, p.completedPerSec])).toEqual([
       [1, 1, 1],

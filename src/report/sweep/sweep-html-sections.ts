@@ -92,7 +92,7 @@ export function renderLevelsTable(sweep: SweepResult): string {
   const head = [
     '#',
     'offered',
-    'achieved (req/s)',
+    'completed (req/s)',
     'completed / failed',
     'TTFT p50 / p99 (ms)',
     'TPOT p50 / p99 (ms)',
