@@ -2,7 +2,7 @@
  * `llmload sweep` from the command line: its folder layout (sweep.json, one complete run folder per
  * level, the cross-level plots and report), Ctrl-C keeping the levels done, and bad flags named.
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli/cli.js';
@@ -81,4 +81,24 @@ describe('llmload sweep (CLI)', () => {
     expect(await runCli(['sweep', '--rates', '1,x', '--out', out], cap3.io)).toBe(2);
     expect(cap3.stderr()).toContain('--rates: "x" is not a number > 0');
   });
+
+  it('llmload plot SWEEP_DIR redraws the sweep and every level; a forged sweep.json is refused by name', async () => {
+    const out = join(tempDir(), 'sw');
+    expect(await runCli(['sweep', '--rates', '30,60', '--total_requests', '8', '--no-plots', ...FAST, '--out', out], captureIo().io)).toBe(0);
+    expect(existsSync(join(out, 'report.html'))).toBe(false);
+    const cap = captureIo();
+    expect(await runCli(['plot', out], cap.io)).toBe(0);
+    expect(existsSync(join(out, 'report.html'))).toBe(true);
+    expect(readdirSync(join(out, 'plot')).filter((f) => f.endsWith('.png'))).toHaveLength(3);
+    for (const level of ['00-rate-30', '01-rate-60']) expect(existsSync(join(out, level, 'report.html')), level).toBe(true);
+    expect(cap.stderr()).toContain('sweep plots in');
+
+    const sweep = JSON.parse(readFileSync(join(out, 'sweep.json'), 'utf8')) as { levels: { dir: string }[] };
+    (sweep.levels[0] as { dir: string }).dir = '../../etc';
+    writeFileSync(join(out, 'sweep.json'), JSON.stringify(sweep));
+    const bad = captureIo();
+    expect(await runCli(['plot', out], bad.io)).toBe(2);
+    expect(bad.stderr()).toMatch(/sweep\.json that is not an llmload sweep: levels\.0\.dir: must be a folder inside the sweep folder/);
+  }, 90_000);
 });
+

@@ -1,10 +1,16 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { REPORT_FILE, renderHtmlReport } from '../report/html.js';
 import { loadRun } from '../report/load-run.js';
 import { renderPlots } from '../report/render-plots.js';
+import { SWEEP_FILE, type SweepResult } from '../core/sweep/sweep-result.js';
+import { LlmloadError } from '../errors.js';
+import { parseSavedSweep } from '../report/saved-sweep.js';
 import type { CliIo } from './io.js';
+import { renderSweepPlots } from '../report/sweep/render-sweep-plots.js';
+import { renderSweepReportHtml, SWEEP_REPORT_FILE } from '../report/sweep/sweep-html.js';
 
 /** The plots' folder inside a run folder. */
 export const PLOT_DIR = 'plot';
@@ -32,6 +38,20 @@ export async function writeRunReport(dir: string): Promise<WrittenReport> {
   const reportFile = join(dir, REPORT_FILE);
   await writeFile(reportFile, renderHtmlReport(run));
   return { plotDir, pngFiles: pngs.map((p) => p.file), reportFile, skipped: run.skipped };
+}
+
+/**
+ * Write a sweep's cross-level plots (SWEEP_DIR/plot/*.png) and its report (SWEEP_DIR/report.html),
+ * from the sweep summary alone; returns the line that tells the user where they are.
+ */
+export async function writeSweepReport(dir: string, sweep: SweepResult): Promise<string> {
+  const plotDir = join(dir, PLOT_DIR);
+  await mkdir(plotDir, { recursive: true });
+  const pngs = await renderSweepPlots(sweep);
+  for (const p of pngs) await writeFile(join(plotDir, p.file), p.bytes);
+  const report = join(dir, SWEEP_REPORT_FILE);
+  await writeFile(report, renderSweepReportHtml(sweep));
+  return `llmload: sweep plots in ${plotDir}/ (${pngs.length} PNG), report ${report}`;
 }
 
 /** One line for the user: where the plots and the report are, and what was left out. */
@@ -62,13 +82,30 @@ export async function plotAfterRun(dir: string, io: CliIo, interrupted: boolean)
   }
 }
 
-/** `llmload plot RUN_DIR`: the plots and the HTML report of a saved run. */
+/** `llmload plot DIR`: the plots and the HTML report of a saved run, or of a sweep and its levels. */
 export function plotCommand(io: CliIo): Command {
   return new Command('plot')
-    .description(`draw a saved run's plots (RUN_DIR/${PLOT_DIR}/*.png) and its HTML report (RUN_DIR/${REPORT_FILE})`)
-    .argument('<RUN_DIR>', 'a folder written by llmload run')
+    .description(`draw a saved run's plots (RUN_DIR/${PLOT_DIR}/*.png) and its HTML report (RUN_DIR/${REPORT_FILE}); for a sweep folder, the sweep's and every level's`)
+    .argument('<DIR>', 'a folder written by llmload run or llmload sweep')
     .action(async (dir: string) => {
-      io.stderr.write(describeWrittenReport(await writeRunReport(dir)));
+      const sweep = await readSweepFolder(dir);
+      if (sweep === null) {
+        io.stderr.write(describeWrittenReport(await writeRunReport(dir)));
+      } else {
+        for (const level of sweep.levels) io.stderr.write(describeWrittenReport(await writeRunReport(join(dir, level.dir))));
+        io.stderr.write(`${await writeSweepReport(dir, sweep)}\n`);
+      }
       io.exitCode = 0;
     });
+}
+
+/** The folder's sweep.json, validated; null when the folder holds none (then it should be a run). */
+async function readSweepFolder(dir: string): Promise<SweepResult | null> {
+  const path = join(dir, SWEEP_FILE);
+  if (!existsSync(path)) return null;
+  try {
+    return parseSavedSweep(JSON.parse(await readFile(path, 'utf8')));
+  } catch (err) {
+    throw new LlmloadError('LLMLOAD_CONFIG_INVALID', `"${dir}" has a sweep.json that is not an llmload sweep: ${(err as Error).message}`);
+  }
 }

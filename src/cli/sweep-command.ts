@@ -5,7 +5,7 @@ import { Command } from 'commander';
 import type { RunConfig } from '../config/run-config.js';
 import { parseSlo } from '../core/slo/parse-slo.js';
 import type { SloSpec } from '../core/slo/slo-types.js';
-import type { SweepResult } from '../core/sweep/sweep-result.js';
+import { SWEEP_FILE, type SweepResult } from '../core/sweep/sweep-result.js';
 import { ConfigError, type ConfigProblem } from '../errors.js';
 import { renderSweepSummaryTable } from '../report/sweep-summary-table.js';
 import type { RunResult } from '../runner/run-benchmark.js';
@@ -13,13 +13,9 @@ import { levelHeld, runSweep, type SweepPlan } from '../runner/run-sweep.js';
 import { parseNumberFlag } from './argv.js';
 import type { CliIo } from './io.js';
 import { defaultOutDir } from './output-dir.js';
-import { writeRunReport } from './plot-command.js';
+import { writeRunReport, writeSweepReport } from './plot-command.js';
 import { createRunWriter, type RunWriter } from './run-writer.js';
-import { writeSweepReport } from './sweep-report.js';
 import { addWorkloadOptions, extraArgumentProblems, parseWorkloadFlags, simulatorOptions, type WorkloadFlags } from './workload-flags.js';
-
-/** The sweep summary's file name in the sweep folder. */
-export const SWEEP_FILE = 'sweep.json';
 
 interface SweepFlags extends WorkloadFlags {
   rates?: string;

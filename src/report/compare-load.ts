@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { deriveRequestMetrics } from '../core/metrics/derive.js';
 import { requestRecordSchema } from '../core/metrics/request-record.js';
 import type { CompareRunInput, CompareSweepInput } from '../core/compare/compare-runs.js';
+import { SWEEP_FILE } from '../core/sweep/sweep-result.js';
 import { createRunSample, measurementWindow, type RequestTimes, type SampleRequest } from '../core/compare/run-sample.js';
 import { LlmloadError } from '../errors.js';
 import { readJsonLines } from './read-json-lines.js';
@@ -24,7 +25,6 @@ export interface LoadedCompareSweep extends CompareSweepInput {
   levels: { offered: CompareSweepInput['levels'][number]['offered']; run: LoadedCompareRun }[];
 }
 
-export const SWEEP_FILE = 'sweep.json';
 const MAX_SKIP_EXAMPLES = 5;
 
 const isFile = async (path: string): Promise<boolean> => (await stat(path).catch(() => null))?.isFile() ?? false;

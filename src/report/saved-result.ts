@@ -22,7 +22,7 @@ const distributionSchema = z.object({
   exact: z.boolean(),
 });
 
-const summarySchema = z.object({
+export const summarySchema = z.object({
   requests: z.object({
     total: z.number().int().nonnegative(),
     completed: z.number().int().nonnegative(),

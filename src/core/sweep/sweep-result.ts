@@ -1,6 +1,9 @@
 import type { RunSummary } from '../metrics/summary.js';
 import type { SloResult, SloSpec } from '../slo/slo-types.js';
 
+/** The sweep summary's file name in the sweep folder. */
+export const SWEEP_FILE = 'sweep.json';
+
 /**
  * The summary of a sweep: several runs (levels) of one workload at different offered loads. Written as
  * SWEEP_DIR/sweep.json; each level is a complete run folder (SWEEP_DIR/<level.dir>/ with summary.json,
