@@ -126,4 +126,33 @@ describe('run telemetry', () => {
       await plain.close();
     }
   });
+
+  it('scrapes on a thread of its own (compiled entry), stamping samples on the caller\'s clock, and takes a last scrape at stop', async () => {
+    const { startServerMetricsScraping } = await import('../dist/telemetry/server-metrics-worker.js');
+    const samples: ServerMetricsSample[] = [];
+    const originHrtimeNs = process.hrtime.bigint();
+    const now = (): number => Number(process.hrtime.bigint() - originHrtimeNs) / 1e6;
+    const scraping = await startServerMetricsScraping({
+      url: `${sim.url}/metrics`,
+      intervalMs: 100,
+      originHrtimeNs,
+      now,
+      onSample: (s: ServerMetricsSample) => samples.push(s),
+      onProblem: () => undefined,
+    });
+    expect(scraping.inWorker).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 450));
+    const beforeStop = samples.length;
+    const stopAt = now();
+    await scraping.stop();
+    expect(beforeStop).toBeGreaterThanOrEqual(2);
+    expect(samples.length).toBe(beforeStop + 1); // the last scrape at stop
+    const times = samples.map((s) => s.tMs);
+    expect([...times].sort((a, b) => a - b)).toEqual(times);
+    expect(times[0] as number).toBeGreaterThanOrEqual(0);
+    expect(times.at(-1) as number).toBeGreaterThanOrEqual(stopAt);
+    expect(times.at(-1) as number).toBeLessThanOrEqual(now());
+    expect(samples.filter((s) => s.ok).length).toBeGreaterThanOrEqual(2);
+  });
 });
+

@@ -4,7 +4,7 @@ import { createMemoryTimeline } from './memory-timeline.js';
 import { redactUrl } from './metrics-fetch.js';
 import type { GpuMemorySource, GpuSample, ServerMetricsSample } from './samples.js';
 import { resolveServerMetricsUrl } from './server-metrics-probe.js';
-import { createServerMetricsScraper, type ServerMetricsScraper } from './server-metrics-scraper.js';
+import { startServerMetricsScraping, type ServerMetricsScraping } from './server-metrics-worker.js';
 import { createGpuSummaryAccumulator, createServerSummaryAccumulator, type TelemetrySummary } from './telemetry-summary.js';
 
 export interface RunTelemetryOptions {
@@ -48,10 +48,8 @@ export interface RunTelemetry {
  * notice. An explicit --metrics-url that does not answer, and --gpus naming absent devices, are
  * configuration errors (ConfigError) before anything is sent.
  *
- * The scraper runs on this (the benchmark's) thread, not a worker: one GET and a parse restricted to
- * the names it reads, per interval (1 s by default): 0.7 ms for an 8-engine vLLM page (135 KiB), 0.45
- * ms for the simulator's, measured. That much may once per interval sit between a chunk's arrival and
- * its timestamp; NVML calls, which block, are on a worker.
+ * Both samplers run on threads of their own (NVML calls block for 0.1-4 ms; a scrape's GET and parse
+ * take 0.5-1 ms), so neither ever sits between a response chunk's arrival and its timestamp.
  */
 export async function startRunTelemetry(o: RunTelemetryOptions): Promise<RunTelemetry> {
   const telStartMs = o.clockNow();
@@ -113,43 +111,41 @@ export async function startRunTelemetry(o: RunTelemetryOptions): Promise<RunTele
     o.onNotice?.(`llmload: GPU telemetry: off (${gpuOff})`);
   }
 
-  let scraper: ServerMetricsScraper | null = null;
+  let scraping: ServerMetricsScraping | null = null;
   let metricsUrl: string | null = null;
   let servers: string[] = [];
   if (resolved) {
     o.onNotice?.(`llmload: ${resolved.notice}`);
     if (resolved.url !== null) {
-      const url = resolved.url;
-      metricsUrl = url;
+      metricsUrl = resolved.url;
       servers = resolved.servers;
-      const create = (): ServerMetricsScraper => createServerMetricsScraper({
-        url,
-        intervalMs: o.metricsIntervalMs,
-        now: () => o.clockNow() - telStartMs,
-        onSample: (raw) =>
-          deliver((offset) => {
-            const s = { ...raw, tMs: raw.tMs - offset };
-            serverAcc.add(s);
-            // The server's DCGM figure is the memory of record only when NVML does not run here.
-            if (memorySource !== 'nvml' && s.ok && s.gpuMemoryUsedMiB) {
-              memorySource = 'server_metrics';
-              s.gpuMemoryUsedMiB.forEach((mib, i) => timeline.add(s.tMs, i, mib));
-            }
-            o.onServerSample?.(s);
-          }),
-        onProblem: (message) => {
-          serverProblem ??= message;
-          o.onNotice?.(`llmload: ${message}`);
-        },
-      });
       try {
-        scraper = create();
+        scraping = await startServerMetricsScraping({
+          url: resolved.url,
+          intervalMs: o.metricsIntervalMs,
+          originHrtimeNs,
+          now: () => o.clockNow() - telStartMs,
+          onSample: (raw) =>
+            deliver((offset) => {
+              const s = { ...raw, tMs: raw.tMs - offset };
+              serverAcc.add(s);
+              // The server's DCGM figure is the memory of record only when NVML does not run here.
+              if (memorySource !== 'nvml' && s.ok && s.gpuMemoryUsedMiB) {
+                memorySource = 'server_metrics';
+                s.gpuMemoryUsedMiB.forEach((mib, i) => timeline.add(s.tMs, i, mib));
+              }
+              o.onServerSample?.(s);
+            }),
+          onProblem: (message) => {
+            serverProblem ??= message;
+            o.onNotice?.(`llmload: ${message}`);
+          },
+        });
       } catch (err) {
         // Options the scraper refuses (a ConfigError): nothing may be left running behind it.
         await gpu?.stop();
         throw err;
       }
-      scraper.start();
     }
   }
 
@@ -161,8 +157,7 @@ export async function startRunTelemetry(o: RunTelemetryOptions): Promise<RunTele
     gpuMemoryMiBBetween: (fromMs, toMs) => timeline.peakBetween(fromMs, toMs),
     async stop() {
       if (offsetMs === null) offsetMs = 0;
-      await scraper?.scrapeNow();
-      await Promise.all([scraper?.stop(), gpu?.stop()]);
+      await Promise.all([scraping?.stop(), gpu?.stop()]);
       for (const f of early.splice(0)) f();
       const s = serverAcc.result();
       return {

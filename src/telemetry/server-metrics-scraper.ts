@@ -4,10 +4,11 @@
  * prefix-cache hit rate, token rates and GPU memory (server-metrics-normalize.ts says which metric
  * feeds which figure; server-metrics-rates.ts how counters become rates).
  *
- * A run creates it on the benchmark's own thread (run-telemetry.ts): parsing only the names it reads
- * keeps a scrape under a millisecond even for a large vLLM page (hundreds of histogram lines per
- * engine), once per interval. Its options are plain data besides `now`, `onSample` and `onProblem`,
- * so it could move to a worker thread unchanged; `dispatcher` is for tests.
+ * A run creates it on a worker thread (server-metrics-worker.ts), so that the GET and the parse of a
+ * large vLLM page (hundreds of histogram lines per engine; parsing only the names it reads keeps that
+ * under a millisecond) never land on the benchmark's event loop between token timestamps. Its options
+ * are plain data besides `now`, `onSample` and `onProblem`, which the worker makes itself;
+ * `dispatcher` is for tests.
  */
 import { Agent, type Dispatcher } from 'undici';
 import { ConfigError, type ConfigProblem } from '../errors.js';
