@@ -94,6 +94,8 @@ describe('llmload sweep against the simulator', () => {
     const s = await sweep({ kind: 'rates', rates: [Math.round(capacity * 2.5)] }, { durationSec: 30 });
     const level = s.levels[0] as SweepResult['levels'][number];
     expect(level.stoppedEarly?.reason).toMatch(/over saturation/);
+    // The simulator's /metrics is scraped: its waiting queue is quoted as evidence.
+    expect(level.stoppedEarly?.reason).toMatch(/the server's waiting queue went from \d+ to \d+ \(peak \d+\)/);
     // Well before the level's 30 s.
     expect(level.summary.durationS).toBeLessThan(25);
     expect(level.summary.requests.total).toBeGreaterThan(50);

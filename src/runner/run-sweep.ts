@@ -145,6 +145,8 @@ async function sweepAgainst(opts: SweepOptions, hooks: SweepHooks, signal: Abort
             hooks.onNotice?.(`llmload: level ${i} stopped: ${reason}`);
             stopEarly.abort(reason);
           }, ((config.durationSec as number) + (drainSec as number)) * 1000);
+    // The server's own queue, when its metrics are scraped: evidence quoted in an early stop's reason.
+    const serverWaiting: { first: number | null; peak: number; latest: number | null } = { first: null, peak: 0, latest: null };
     const result = await runBenchmark({
       config,
       apiKey: opts.apiKey,
@@ -152,6 +154,14 @@ async function sweepAgainst(opts: SweepOptions, hooks: SweepHooks, signal: Abort
       stopEarly: stopEarly.signal,
       hooks: {
         ...levelHooks,
+        onServerSample: (sample) => {
+          levelHooks.onServerSample?.(sample);
+          if (sample.ok && sample.waiting !== null && sample.tMs >= 0) {
+            serverWaiting.first ??= sample.waiting;
+            serverWaiting.latest = sample.waiting;
+            serverWaiting.peak = Math.max(serverWaiting.peak, sample.waiting);
+          }
+        },
         onRecord: (r) => {
           levelHooks.onRecord?.(r);
           if (r.warmup) return;
@@ -160,8 +170,10 @@ async function sweepAgainst(opts: SweepOptions, hooks: SweepHooks, signal: Abort
           slo?.add(r);
           const v = judgeSaturation ? detector.add(r) : { saturated: false as const };
           if (v.saturated && !stopEarly.signal.aborted) {
-            hooks.onNotice?.(`llmload: level ${i} stopped early: ${v.reason}`);
-            stopEarly.abort(v.reason);
+            const w = serverWaiting;
+            const reason = w.latest === null ? v.reason : `${v.reason}; the server's waiting queue went from ${w.first} to ${w.latest} (peak ${w.peak})`;
+            hooks.onNotice?.(`llmload: level ${i} stopped early: ${reason}`);
+            stopEarly.abort(reason);
           }
         },
       },
