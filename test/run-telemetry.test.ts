@@ -154,5 +154,24 @@ describe('run telemetry', () => {
     expect(times.at(-1) as number).toBeLessThanOrEqual(now());
     expect(samples.filter((s) => s.ok).length).toBeGreaterThanOrEqual(2);
   });
+
+  it('a scraping hook that throws is reported once, not an uncaught exception from the worker', async () => {
+    const { startServerMetricsScraping } = await import('../dist/telemetry/server-metrics-worker.js');
+    const problems: string[] = [];
+    const originHrtimeNs = process.hrtime.bigint();
+    const scraping = await startServerMetricsScraping({
+      url: `${sim.url}/metrics`,
+      intervalMs: 50,
+      originHrtimeNs,
+      now: () => Number(process.hrtime.bigint() - originHrtimeNs) / 1e6,
+      onSample: () => {
+        throw new Error('disk full');
+      },
+      onProblem: (m: string) => problems.push(m),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await scraping.stop();
+    expect(problems.filter((p) => p.includes('onSample hook threw (disk full)'))).toHaveLength(1);
+  });
 });
 

@@ -43,7 +43,7 @@ describe.skipIf(!HAVE_CHROMIUM)(`sweep report.html in headless Chromium (skipped
     const tooltip = page.locator('#vg-tooltip-element.visible');
     await tooltip.waitFor({ timeout: 5000 });
     const text = await tooltip.innerText();
-    for (const field of ['level #', 'offered', 'sent (req/s)', 'completed (req/s)', 'folder']) expect(text).toContain(field);
+    for (const field of ['level #', 'offered', 'offered, as drawn (req/s)', 'completed (req/s)', 'folder']) expect(text).toContain(field);
   });
 
   it('runs none of the planted script, and links level reports inside the sweep folder', async () => {

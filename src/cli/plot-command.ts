@@ -92,8 +92,21 @@ export function plotCommand(io: CliIo): Command {
       if (sweep === null) {
         io.stderr.write(describeWrittenReport(await writeRunReport(dir)));
       } else {
-        for (const level of sweep.levels) io.stderr.write(describeWrittenReport(await writeRunReport(join(dir, level.dir))));
+        // One level that cannot be drawn (a folder removed or damaged) does not stop the others or the sweep's.
+        let failed = 0;
+        for (const level of sweep.levels) {
+          try {
+            io.stderr.write(describeWrittenReport(await writeRunReport(join(dir, level.dir))));
+          } catch (err) {
+            failed++;
+            io.stderr.write(`llmload: level ${level.index} (${level.dir}) could not be drawn: ${(err as Error).message}\n`);
+          }
+        }
         io.stderr.write(`${await writeSweepReport(dir, sweep)}\n`);
+        if (failed) {
+          io.exitCode = 1;
+          return;
+        }
       }
       io.exitCode = 0;
     });

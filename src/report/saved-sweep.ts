@@ -35,7 +35,8 @@ const level = z.object({
   ]),
   summary: summarySchema.extend({ requests: summarySchema.shape.requests.extend({ warmup: z.number().int().nonnegative().default(0) }) }),
   achievedRatePerSec: finite,
-  sentRatePerSec: finite,
+  // Sweeps written before the field existed have none: read back as null and filled in below.
+  sentRatePerSec: finite.nullable().default(null),
   steadyState: z.object({ reached: z.boolean(), reason: z.string() }),
   stoppedEarly: z.object({ reason: z.string() }).nullable(),
   slo: sloResult.nullable(),
@@ -79,5 +80,10 @@ export const savedSweepSchema = z.object({
 export function parseSavedSweep(input: unknown): SweepResult {
   const parsed = savedSweepSchema.safeParse(input);
   if (!parsed.success) throw new Error(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '));
-  return parsed.data as SweepResult;
+  const levels = parsed.data.levels.map((l) => ({
+    ...l,
+    // An older sweep: its offered rate stands in for the drawn one (a closed-loop level's completions).
+    sentRatePerSec: l.sentRatePerSec ?? (l.offered.kind === 'rate' ? l.offered.ratePerSec : l.achievedRatePerSec),
+  }));
+  return { ...parsed.data, levels } as SweepResult;
 }

@@ -4,7 +4,7 @@ import { summarizeRecords } from '../core/metrics/summary.js';
 import { parseSlo } from '../core/slo/parse-slo.js';
 import { deriveSloResult } from '../core/slo/slo-accumulator.js';
 import type { SweepLevel } from '../core/sweep/sweep-result.js';
-import { completionRatePerSec, levelHeld } from './run-sweep.js';
+import { completionRatePerSec, levelHeld, sendRatePerSec } from './run-sweep.js';
 
 describe('completionRatePerSec', () => {
   it('counts (n - 1) successful completions over the span from the first to the last, ignoring failures and warm-up', () => {
@@ -48,5 +48,16 @@ describe('levelHeld', () => {
   it('does not hold when an objective broke or the level was stopped early', () => {
     expect(levelHeld(level({ failed: 0, held: false }), spec, 0.9)).toBe(false);
     expect(levelHeld(level({ failed: 0, stopped: true }), spec, 0.9)).toBe(false);
+  });
+});
+
+describe('sendRatePerSec', () => {
+  it('counts intended send times (the drawn schedule), not actual sends, which a binding cap ties to completions', () => {
+    // Due every 10 ms, but sent (one slot) only as each 100 ms request ends.
+    const records = Array.from({ length: 11 }, (_, seq) => record({ seq, intendedAtMs: seq * 10, readyAtMs: seq * 10, dispatchedAtMs: seq * 100, sentAtMs: seq * 100, contentTimesMs: [seq * 100 + 50], endAtMs: seq * 100 + 100 }));
+    expect(sendRatePerSec(records)).toBeCloseTo(100, 9);
+    expect(completionRatePerSec(records, -1)).toBeCloseTo(10, 9);
+    // A closed loop has no schedule: its actual sends.
+    expect(sendRatePerSec(records.map((r) => ({ ...r, intendedAtMs: 0 })), true)).toBeCloseTo(10, 9);
   });
 });

@@ -137,14 +137,18 @@ async function sweepAgainst(opts: SweepOptions, hooks: SweepHooks, signal: Abort
     // A level bounded in time is also bounded in its draining: a request that hangs would otherwise hold
     // the level for the whole --request-timeout (600 s by default) after a 30 s level.
     const drainSec = config.durationSec === undefined ? undefined : (opts.drainSec ?? Math.max(DRAIN_MIN_SEC, config.durationSec));
-    const drainTimer =
-      drainSec === undefined
-        ? undefined
-        : setTimeout(() => {
-            const reason = `requests were still in flight ${drainSec} s after the level's ${config.durationSec} s: cut, so that one slow or hung request cannot hold the sweep for the request timeout (${config.requestTimeoutSec} s)`;
-            hooks.onNotice?.(`llmload: level ${i} stopped: ${reason}`);
-            stopEarly.abort(reason);
-          }, ((config.durationSec as number) + (drainSec as number)) * 1000);
+    let inFlight = 0;
+    let drainTimer: NodeJS.Timeout | undefined;
+    // Armed when the timed run starts (setup time does not count), and moot once nothing is in flight.
+    const armDrain = (): void => {
+      if (drainSec === undefined) return;
+      drainTimer = setTimeout(() => {
+        if (inFlight === 0) return;
+        const reason = `${inFlight} request(s) were still in flight ${drainSec} s after the level's ${config.durationSec} s: cut, so that one slow or hung request cannot hold the sweep for the request timeout (${config.requestTimeoutSec} s)`;
+        hooks.onNotice?.(`llmload: level ${i} stopped: ${reason}`);
+        stopEarly.abort(reason);
+      }, ((config.durationSec as number) + drainSec) * 1000);
+    };
     // The server's own queue, when its metrics are scraped: evidence quoted in an early stop's reason.
     const serverWaiting: { first: number | null; peak: number; latest: number | null } = { first: null, peak: 0, latest: null };
     const result = await runBenchmark({
@@ -154,6 +158,14 @@ async function sweepAgainst(opts: SweepOptions, hooks: SweepHooks, signal: Abort
       stopEarly: stopEarly.signal,
       hooks: {
         ...levelHooks,
+        onStart: (info) => {
+          levelHooks.onStart?.(info);
+          armDrain();
+        },
+        onSend: (d) => {
+          inFlight++;
+          levelHooks.onSend?.(d);
+        },
         onServerSample: (sample) => {
           levelHooks.onServerSample?.(sample);
           if (sample.ok && sample.waiting !== null && sample.tMs >= 0) {
@@ -163,6 +175,7 @@ async function sweepAgainst(opts: SweepOptions, hooks: SweepHooks, signal: Abort
           }
         },
         onRecord: (r) => {
+          inFlight--;
           levelHooks.onRecord?.(r);
           if (r.warmup) return;
           // Records stay in memory only as long as the level runs, for the steady-state verdict.
@@ -188,7 +201,7 @@ async function sweepAgainst(opts: SweepOptions, hooks: SweepHooks, signal: Abort
       offered,
       summary: s,
       achievedRatePerSec: completionRatePerSec(records, s.requestThroughputPerSec),
-      sentRatePerSec: sendRatePerSec(records),
+      sentRatePerSec: sendRatePerSec(records, closedLoop),
       steadyState: assessSteadyState(records, closedLoop),
       stoppedEarly: result.stoppedEarly,
       slo: slo ? slo.result(s.durationS) : null,
@@ -292,16 +305,22 @@ export function completionRatePerSec(records: readonly RequestRecord[], fallback
   return n >= 2 && last > first ? ((n - 1) / (last - first)) * 1000 : fallback;
 }
 
-/** Requests sent per second: (n - 1) sends over the span from the first to the last; 0 with fewer than two. */
-export function sendRatePerSec(records: readonly RequestRecord[]): number {
+/**
+ * Requests offered per second as the level's schedule drew them: (n - 1) intended send times over the
+ * span from the first to the last. Not the actual sends: once the client's concurrency cap binds, a
+ * request leaves only when another finishes, and sends would follow completions and hide saturation.
+ * A closed-loop level has no schedule (every intended time is 0): its actual sends. 0 with fewer than two.
+ */
+export function sendRatePerSec(records: readonly RequestRecord[], closedLoop = false): number {
   let first = Infinity;
   let last = -Infinity;
   let n = 0;
   for (const r of records) {
     if (r.warmup) continue;
     n++;
-    first = Math.min(first, r.sentAtMs);
-    last = Math.max(last, r.sentAtMs);
+    const t = closedLoop ? r.sentAtMs : r.intendedAtMs;
+    first = Math.min(first, t);
+    last = Math.max(last, t);
   }
   return n >= 2 && last > first ? ((n - 1) / (last - first)) * 1000 : 0;
 }

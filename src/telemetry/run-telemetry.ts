@@ -1,3 +1,4 @@
+import { ConfigError } from '../errors.js';
 import { startGpuTelemetry, type GpuTelemetry } from './gpu-sampler-worker.js';
 import type { GpuSelection } from './gpu-selection.js';
 import { createMemoryTimeline } from './memory-timeline.js';
@@ -142,9 +143,15 @@ export async function startRunTelemetry(o: RunTelemetryOptions): Promise<RunTele
           },
         });
       } catch (err) {
-        // Options the scraper refuses (a ConfigError): nothing may be left running behind it.
-        await gpu?.stop();
-        throw err;
+        if (err instanceof ConfigError) {
+          // Options the scraper refuses: nothing may be left running behind the error.
+          await gpu?.stop();
+          throw err;
+        }
+        // A thread that could not start is telemetry lost, not a failed run.
+        metricsUrl = null;
+        serverOff = `the scraping thread could not start: ${err instanceof Error ? err.message : String(err)}`;
+        o.onNotice?.(`llmload: server metrics: off (${serverOff})`);
       }
     }
   }

@@ -70,6 +70,25 @@ export async function startServerMetricsScraping(o: ServerMetricsScrapingOptions
   const stoppedReceived = new Promise<void>((resolve) => (stoppedMessage = resolve));
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   let stopping = false;
+  // The caller's hooks run inside a worker event: one that throws must not become an uncaught
+  // exception (it would end the process). It is reported once and no more samples are delivered.
+  let hookFailed = false;
+  const problem = (message: string): void => {
+    try {
+      o.onProblem(message);
+    } catch {
+      // nothing more can be done for a failing problem hook
+    }
+  };
+  const deliver = (sample: ServerMetricsSample): void => {
+    if (hookFailed) return;
+    try {
+      o.onSample(sample);
+    } catch (err) {
+      hookFailed = true;
+      problem(`server metrics: no more samples: the onSample hook threw (${err instanceof Error ? err.message : String(err)})`);
+    }
+  };
   await new Promise<void>((resolve, reject) => {
     let ready = false;
     worker.on('message', (msg: ServerMetricsWorkerMessage) => {
@@ -77,17 +96,17 @@ export async function startServerMetricsScraping(o: ServerMetricsScrapingOptions
         ready = true;
         resolve();
       } else if (msg.kind === 'config-error') reject(new Error(msg.message));
-      else if (msg.kind === 'sample') o.onSample(msg.sample);
-      else if (msg.kind === 'problem') o.onProblem(msg.message);
+      else if (msg.kind === 'sample') deliver(msg.sample);
+      else if (msg.kind === 'problem') problem(msg.message);
       else stoppedMessage();
     });
     worker.on('error', (err) => {
       if (!ready) reject(err);
-      else o.onProblem(`server metrics: the scraping thread failed: ${err.message}`);
+      else problem(`server metrics: the scraping thread failed: ${err.message}`);
     });
     void exited.then(() => {
       if (!ready) reject(new Error('the scraping thread exited before it started'));
-      else if (!stopping) o.onProblem('server metrics: scraping stopped: its thread exited');
+      else if (!stopping) problem('server metrics: scraping stopped: its thread exited');
     });
   }).catch(async (err: unknown) => {
     await worker.terminate();

@@ -63,9 +63,10 @@ export interface SweepLevel {
    */
   achievedRatePerSec: number;
   /**
-   * Requests sent per second, the same way: (n - 1) sends over the span from the first to the last.
-   * It is the offered rate as this level's Poisson draw realised it (a short level's draw can be 10 %
-   * off the asked rate); `achievedRatePerSec` falling below it is the sign of saturation.
+   * Requests offered per second as this level's schedule drew them: (n - 1) intended send times over
+   * the span from the first to the last (a short level's Poisson draw can be 10 % off the asked rate).
+   * Intended, not actual, sends: once the client's cap binds, sends follow completions. For a
+   * closed-loop level, its actual sends. `achievedRatePerSec` falling below it is saturation.
    */
   sentRatePerSec: number;
   steadyState: { reached: boolean; reason: string };

@@ -65,12 +65,12 @@ export function sweepAchievedChart(sweep: SweepResult, opts: SweepChartOptions):
   if (axis.kind === 'concurrency') notes.push('closed loop: no offered rate, so no y = x line; the curve flattens where the server is saturated');
 
   const S = {
-    sent: 'sent (req/s)',
+    sent: 'offered, as drawn (req/s)',
     completed: 'completed (req/s)',
     ideal: 'y = x: every offered request served',
     stopped: 'stopped early (past saturation)',
     probe: 'max throughput probe (closed loop)',
-    behind: `first level completing under ${BEHIND_SHARE * 100} % of its sends`,
+    behind: `first level completing under ${BEHIND_SHARE * 100} % of its arrivals`,
   };
   const stopped = points.filter((p) => p.stoppedEarly !== null);
   const probe = sweep.maxThroughput;
@@ -95,7 +95,7 @@ export function sweepAchievedChart(sweep: SweepResult, opts: SweepChartOptions):
   const tooltip = [
     { field: 'level', type: 'quantitative', title: 'level #' },
     { field: 'offered', type: 'nominal', title: 'offered' },
-    { field: 'sentPerSec', type: 'quantitative', title: 'sent (req/s)', format: '.4~r' },
+    { field: 'sentPerSec', type: 'quantitative', title: 'offered, as drawn (req/s)', format: '.4~r' },
     { field: 'completedPerSec', type: 'quantitative', title: 'completed (req/s)', format: '.4~r' },
     { field: 'steadyState', type: 'nominal', title: 'steady state' },
     { field: 'stoppedEarly', type: 'nominal', title: 'stopped early' },
@@ -148,7 +148,7 @@ export function sweepAchievedChart(sweep: SweepResult, opts: SweepChartOptions):
     });
   }
   if (firstBehind) {
-    notes.push(`saturation: completions first fell under ${BEHIND_SHARE * 100} % of the sends at ${firstBehind.label}`);
+    notes.push(`saturation: completions first fell under ${BEHIND_SHARE * 100} % of the arrivals at ${firstBehind.label}`);
     layer.push({
       data: { values: [{ x: firstBehind.x, series: S.behind }] },
       mark: { type: 'rule', strokeWidth: 1, strokeDash: [2, 3] },
