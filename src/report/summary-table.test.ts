@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { record } from '../../test/helpers/record-fixture.js';
+import { NO_TELEMETRY } from '../../test/helpers/synthetic-run.js';
 import { summarizeRecords } from '../core/metrics/summary.js';
 import { RUN_DEFAULTS } from '../config/run-config.js';
 import type { RunResult } from '../runner/run-benchmark.js';
@@ -16,7 +17,7 @@ function result(over: Partial<RunResult> = {}, records = [record({ readyAtMs: 11
     interrupted: false,
     stoppedEarly: null,
     requestsNotSent: 0,
-    telemetry: { gpu: { status: 'off', reason: 'test: no GPU' }, server: { status: 'off', reason: 'test: no metrics' }, gpuMemorySource: null },
+    telemetry: NO_TELEMETRY,
     summary: summarizeRecords(records),
     ...over,
   };

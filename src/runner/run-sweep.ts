@@ -125,7 +125,6 @@ async function sweepAgainst(opts: SweepOptions, hooks: SweepHooks, signal: Abort
       seed: base.seed,
       ratePerSec: closedLoop ? Infinity : offered.ratePerSec,
       maxConcurrency: closedLoop ? offered.maxConcurrency : base.maxConcurrency,
-      warmup: base.warmup,
     };
     hooks.onNotice?.(`llmload: level ${i}: ${describeOffer(offered)}${probe ? ' (probe of the maximum throughput)' : ''} -> ${dir}/`);
     const levelHooks = hooks.onLevelStart?.({ index: i, dir, offered, probe }) ?? {};

@@ -61,7 +61,7 @@ export interface ServerMetricsScraper {
 
 /** Validate the options (a ConfigError naming --metrics-url / --metrics-interval) and create the scraper. */
 export function createServerMetricsScraper(o: ServerMetricsScraperOptions): ServerMetricsScraper {
-  const timeoutMs = checkOptions(o);
+  const timeoutMs = checkScraperOptions(o);
   const ownAgent = o.dispatcher ? null : new Agent({ connections: 1, pipelining: 1, connect: { timeout: timeoutMs } });
   const dispatcher = o.dispatcher ?? ownAgent!;
   const counts: ServerMetricsScraperCounts = { scrapes: 0, failed: 0, skipped: 0 };
@@ -169,8 +169,8 @@ export function createServerMetricsScraper(o: ServerMetricsScraperOptions): Serv
   };
 }
 
-/** The options' problems, all at once; returns the timeout to use. */
-function checkOptions(o: ServerMetricsScraperOptions): number {
+/** The options' problems, all at once, as a ConfigError; returns the timeout to use. */
+export function checkScraperOptions(o: Pick<ServerMetricsScraperOptions, 'url' | 'intervalMs' | 'timeoutMs'>): number {
   const problems: ConfigProblem[] = [];
   const urlProblem = checkMetricsUrl(o.url);
   if (urlProblem) problems.push({ field: '--metrics-url', message: urlProblem });

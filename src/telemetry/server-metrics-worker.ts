@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { newWorker } from '../new-worker.js';
 import type { ServerMetricsSample } from './samples.js';
-import { createServerMetricsScraper } from './server-metrics-scraper.js';
+import { checkScraperOptions, createServerMetricsScraper } from './server-metrics-scraper.js';
 
 const ENTRY = new URL('./server-metrics-worker-entry.js', import.meta.url);
 
@@ -50,9 +50,10 @@ export type ServerMetricsWorkerMessage =
  * as the unit tests run) the scraper stays on this thread and `inWorker` says so.
  */
 export async function startServerMetricsScraping(o: ServerMetricsScrapingOptions): Promise<ServerMetricsScraping> {
-  // Validates the options (throws ConfigError) whichever thread ends up scraping.
-  const local = createServerMetricsScraper({ url: o.url, intervalMs: o.intervalMs, now: o.now, onSample: o.onSample, onProblem: o.onProblem });
+  // Bad options are a ConfigError here, in the caller's thread, whichever thread ends up scraping.
+  checkScraperOptions(o);
   if (!existsSync(fileURLToPath(ENTRY))) {
+    const local = createServerMetricsScraper({ url: o.url, intervalMs: o.intervalMs, now: o.now, onSample: o.onSample, onProblem: o.onProblem });
     local.start();
     return {
       inWorker: false,
@@ -62,8 +63,6 @@ export async function startServerMetricsScraping(o: ServerMetricsScrapingOptions
       },
     };
   }
-  await local.stop(); // only used for validation: it never started, this closes its agent
-
   const data: ServerMetricsWorkerData = { url: o.url, intervalMs: o.intervalMs, originHrtimeNs: o.originHrtimeNs };
   const worker = newWorker(ENTRY, data);
   let stoppedMessage!: () => void;

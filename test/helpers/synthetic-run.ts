@@ -86,10 +86,17 @@ export function syntheticResult(records: RequestRecord[], opts: SyntheticRunOpti
     interrupted: false,
     stoppedEarly: null,
     requestsNotSent: 0,
-    telemetry: { gpu: { status: 'off', reason: 'test: no GPU' }, server: { status: 'off', reason: 'test: no metrics' }, gpuMemorySource: null },
+    telemetry: NO_TELEMETRY,
     summary: summarizeRecords(records),
   };
 }
+
+/** The telemetry of a run on a machine with neither NVML nor a metrics page. */
+export const NO_TELEMETRY: RunResult['telemetry'] = {
+  gpu: { status: 'off', reason: 'test: no GPU' },
+  server: { status: 'off', reason: 'test: no metrics' },
+  gpuMemorySource: null,
+};
 
 /** A SavedRun in memory, as loadRun would return for the same folder. */
 export function syntheticRun(opts: SyntheticRunOptions): SavedRun {
