@@ -14,9 +14,25 @@ export function normalizeFlagSpelling(argv: readonly string[]): string[] {
     const eq = arg.indexOf('=');
     const name = eq === -1 ? arg : arg.slice(0, eq);
     const rest = eq === -1 ? '' : arg.slice(eq);
-    return name.replace(/_/g, '-') + rest;
+    const kebab = name.replace(/_/g, '-');
+    return (FLAG_ALIASES[kebab] ?? kebab) + rest;
   });
 }
+
+/**
+ * Other tools' spellings of llmload's flags, so their users' scripts carry over: vLLM's
+ * `bench serve` (--dataset-name, --random-input-len, --random-output-len, --sharegpt-output-len,
+ * --random-prefix-len, --extra-request-body) and AIPerf's (--extra-inputs is a different shape and
+ * not aliased). `--random-range-ratio` is a flag of its own (it widens both lengths).
+ */
+export const FLAG_ALIASES: Readonly<Record<string, string>> = {
+  '--dataset-name': '--dataset',
+  '--random-input-len': '--input-tokens',
+  '--random-output-len': '--output-tokens',
+  '--sharegpt-output-len': '--output-tokens',
+  '--random-prefix-len': '--prefix-tokens',
+  '--extra-request-body': '--extra-body',
+};
 
 /** A flag's string value as a number, or a problem message naming the flag. */
 export function parseNumberFlag(

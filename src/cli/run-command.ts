@@ -8,7 +8,7 @@ import { defaultOutDir, prepareOutDir } from './output-dir.js';
 import { plotAfterRun } from './plot-command.js';
 import { createProgress, type Progress } from './progress.js';
 import { createRunWriter, RUN_FILES } from './run-writer.js';
-import { addWorkloadOptions, extraArgumentProblems, parseWorkloadFlags, simulatorOptions, type WorkloadFlags } from './workload-flags.js';
+import { addWorkloadOptions, parseHeaderFlags, extraArgumentProblems, parseWorkloadFlags, simulatorOptions, type WorkloadFlags } from './workload-flags.js';
 
 interface RunFlags extends WorkloadFlags {
   rate?: string;
@@ -29,6 +29,7 @@ async function executeRun(flags: RunFlags, extra: string[], io: CliIo): Promise<
   const ratePerSec = parseNumberFlag('--rate', flags.rate, problems, { allowInfinity: true });
   const config = parseWorkloadFlags(flags, { ratePerSec }, problems);
   const simulator = simulatorOptions(flags, problems);
+  const headers = parseHeaderFlags(flags.header, problems);
   const outDir = flags.out ?? defaultOutDir(new Date(), flags.label);
   if (!problems.length) {
     const outProblem = prepareOutDir(outDir);
@@ -65,6 +66,7 @@ async function executeRun(flags: RunFlags, extra: string[], io: CliIo): Promise<
     result = await runBenchmark({
       config,
       apiKey: io.env[flags.apiKeyEnv] || undefined,
+      headers,
       simulator,
       signal: controller.signal,
       hooks: {

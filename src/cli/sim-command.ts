@@ -41,6 +41,8 @@ const FLAGS: { flag: string; field: keyof SimOptions; kind: 'number' | 'string' 
   { flag: '--fault-retry-after', field: 'faultRetryAfterSec', kind: 'number', help: 'Retry-After of the 429 and 503 faults, seconds (default 1)' },
   { flag: '--fault-slow-first-byte-ms', field: 'faultSlowFirstByteMs', kind: 'number', help: 'delay of the slow-first-byte fault (default 1000)' },
   { flag: '--fault-after-tokens', field: 'faultAfterTokens', kind: 'number', help: 'tokens sent before a cut, malformed chunk or stall (default 2)' },
+  { flag: '--reasoning-tokens', field: 'reasoningTokens', kind: 'number', help: 'chat: the first N output tokens are reasoning, sent before the content (default 0)' },
+  { flag: '--reasoning-field', field: 'reasoningField', kind: 'string', help: 'field of the reasoning text: reasoning_content (default) or reasoning' },
 ];
 
 /** The option a flag's property lands on in commander's result: --max-num-seqs -> maxNumSeqs. */
@@ -49,12 +51,13 @@ const property = (flag: string): string => flag.slice(2).replace(/-([a-z])/g, (_
 /** `llmload sim`: the built-in simulated server on its own, until Ctrl-C. */
 export function simCommand(io: CliIo): Command {
   const cmd = new Command('sim')
-    .description('run the built-in simulated inference server (OpenAI completions and chat, /v1/models, /health, /metrics)')
+    .description('run the built-in simulated inference server (OpenAI completions and chat, /tokenize, /v1/models, /health, /metrics)')
     .option('--host <addr>', 'interface to bind', '127.0.0.1');
   for (const f of FLAGS) cmd.option(`${f.flag} <value>`, f.help);
   return cmd
     .option('--enable-prefix-caching', 'reuse the KV blocks of shared prompt prefixes (the default)')
     .option('--no-enable-prefix-caching', 'compute every prompt in full')
+    .option('--ignore-length-hints', 'fault: ignore ignore_eos and min_tokens, so answers end at their natural length')
     .option('--list-profiles', 'print the engine profiles, their figures and sources, and exit')
     .action(async (flags: Record<string, string | boolean | undefined>) => {
       if (flags.listProfiles === true) {
@@ -62,7 +65,12 @@ export function simCommand(io: CliIo): Command {
         return;
       }
       const problems: ConfigProblem[] = [];
-      const raw: Record<string, unknown> = { host: flags.host, port: 8000, enablePrefixCaching: flags.enablePrefixCaching };
+      const raw: Record<string, unknown> = {
+        host: flags.host,
+        port: 8000,
+        enablePrefixCaching: flags.enablePrefixCaching,
+        ignoreLengthHints: flags.ignoreLengthHints,
+      };
       for (const f of FLAGS) {
         const value = flags[property(f.flag)];
         if (typeof value !== 'string') continue;
@@ -86,10 +94,13 @@ export function simCommand(io: CliIo): Command {
       if (problems.length || !options) throw new ConfigError(problems);
       const config = resolveSimConfig(options);
       const sim = await startSimulator(options);
-      const faults = options.faultRate > 0 ? ` Faults: ${options.faultRate * 100}% of requests (${options.faults.join(', ')}).` : '';
+      const notes =
+        (options.faultRate > 0 ? ` Faults: ${options.faultRate * 100}% of requests (${options.faults.join(', ')}).` : '') +
+        (options.ignoreLengthHints ? ' Ignoring ignore_eos and min_tokens.' : '') +
+        (options.reasoningTokens > 0 ? ` Chat answers start with ${options.reasoningTokens} reasoning tokens in "${options.reasoningField}".` : '');
       io.stderr.write(
         `llmload sim: serving model "${options.model}" (profile ${config.profile.name}: ${config.profile.description}) at ${sim.url} ` +
-          `(POST /v1/completions, /v1/chat/completions; GET /v1/models, /health, /metrics).${faults} Ctrl-C stops it.\n`,
+          `(POST /v1/completions, /v1/chat/completions, /tokenize, /detokenize; GET /v1/models, /health, /metrics).${notes} Ctrl-C stops it.\n`,
       );
       await new Promise<void>((resolve) => {
         const off = io.onInterrupt(() => {

@@ -15,7 +15,7 @@ import type { CliIo } from './io.js';
 import { defaultOutDir } from './output-dir.js';
 import { writeRunReport, writeSweepReport } from './plot-command.js';
 import { createRunWriter, type RunWriter } from './run-writer.js';
-import { addWorkloadOptions, extraArgumentProblems, parseWorkloadFlags, simulatorOptions, type WorkloadFlags } from './workload-flags.js';
+import { addWorkloadOptions, parseHeaderFlags, extraArgumentProblems, parseWorkloadFlags, simulatorOptions, type WorkloadFlags } from './workload-flags.js';
 
 interface SweepFlags extends WorkloadFlags {
   rates?: string;
@@ -171,6 +171,7 @@ async function sweepWith(
       minAttainment,
       stopOverSaturated: flags.earlyStop,
       apiKey: io.env[flags.apiKeyEnv] || undefined,
+      headers: parseHeaderFlags(flags.header, []),
       signal: controller.signal,
       simulator,
       hooks: {

@@ -7,6 +7,9 @@ import { ConfigError, type ConfigProblem } from '../errors.js';
 import { parseSimOptions, type SimOptions } from '../sim/index.js';
 import { parseGpuList } from '../telemetry/gpu-selection.js';
 import { parseNumberFlag } from './argv.js';
+import { RUN_DEFAULTS } from '../config/run-config.js';
+import { formatLengthSpec, LENGTH_SPEC_SYNTAX, rangeRatioSpec } from '../core/prompts/length-spec.js';
+import { BUILTIN_TOKENIZERS, DEFAULT_TOKENIZER, parseTokenizerSpec } from '../tokenizers/load-tokenizer.js';
 
 /** Config field -> the flag a user types, so every message names the flag. */
 export const FLAG_OF: Record<string, string> = {
@@ -29,6 +32,20 @@ export const FLAG_OF: Record<string, string> = {
   gpuIntervalMs: '--gpu-interval',
   metricsUrl: '--metrics-url',
   metricsIntervalMs: '--metrics-interval',
+  dataset: '--dataset',
+  datasetPath: '--dataset-path',
+  datasetOrder: '--dataset-order',
+  inputTokens: '--input-tokens',
+  outputTokens: '--output-tokens',
+  tokenizer: '--tokenizer',
+  prefixTokens: '--prefix-tokens',
+  prefixGroups: '--prefix-groups',
+  uniquePrefix: '--unique-prefix',
+  ignoreEos: '--ignore-eos',
+  extraBody: '--extra-body',
+  headerNames: '--header',
+  datasetFilters: '--dataset-max-input-tokens',
+  skipBadRows: '--skip-bad-rows',
 };
 
 /** The flags `llmload run` and `llmload sweep` share: the workload, the target and the outputs. */
@@ -62,6 +79,24 @@ export interface WorkloadFlags {
   /** false with --no-server-metrics. */
   serverMetrics: boolean;
   metricsInterval?: string;
+  dataset?: string;
+  datasetPath?: string;
+  datasetOrder?: string;
+  inputTokens?: string;
+  outputTokens?: string;
+  randomRangeRatio?: string;
+  tokenizer?: string;
+  prefixTokens?: string;
+  prefixGroups?: string;
+  uniquePrefix?: boolean;
+  /** true with --ignore-eos, false with --no-ignore-eos, absent: the default rule. */
+  ignoreEos?: boolean;
+  extraBody?: string;
+  header: string[];
+  skipBadRows?: boolean;
+  datasetMinTokens?: string;
+  datasetMaxInputTokens?: string;
+  datasetMaxTotalTokens?: string;
 }
 
 /** Add the shared flags; `defaults` names the defaults shown in help where the command's differ. */
@@ -92,6 +127,24 @@ export function addWorkloadOptions(cmd: Command, defaults: { totalRequests: stri
     .option('--metrics-url <url>', "the server's Prometheus metrics (default: the endpoint's origin + /metrics, when it answers)")
     .option('--metrics-interval <ms>', 'how often the server metrics are scraped, ms (default 1000)')
     .option('--no-server-metrics', 'do not scrape the server metrics')
+    .option('--dataset <name>', 'request source: words (the seed\'s random words, default), random (token-exact), sharegpt, jsonl; also --dataset-name')
+    .option('--dataset-path <file>', 'the sharegpt or jsonl file (streamed)')
+    .option('--dataset-order <order>', 'random (rows drawn with the seed, default) or file (first rows in file order)')
+    .option('--input-tokens <spec>', `input length of random prompts: ${LENGTH_SPEC_SYNTAX} (default 1024); also --random-input-len`)
+    .option('--output-tokens <spec>', `output length to ask for, any source: ${LENGTH_SPEC_SYNTAX}; also --random-output-len`)
+    .option('--random-range-ratio <r>', "vLLM's: lengths uniform in [L(1-r), L(1+r)] around --input-tokens and --output-tokens")
+    .option('--tokenizer <name|path>', `builds and counts prompts: ${Object.keys(BUILTIN_TOKENIZERS).join(', ')}, a tokenizer.json path, or server (its /tokenize) (default ${DEFAULT_TOKENIZER})`)
+    .option('--prefix-tokens <n>', 'a shared prefix of N tokens before every prompt (a system prompt on chat); also --random-prefix-len')
+    .option('--prefix-groups <g>', 'G distinct shared prefixes, each request drawn into one (default 1)')
+    .option('--unique-prefix', 'a per-run nonce before every prompt, so no earlier run\'s prefix cache can serve this one')
+    .option('--ignore-eos', 'send ignore_eos and min_tokens so outputs are exactly the asked length (default: on for random with an output length)')
+    .option('--no-ignore-eos', 'do not send ignore_eos')
+    .option('--extra-body <json>', 'JSON object merged into every request body (temperature, top_p, seed, chat_template_kwargs ...)')
+    .option('--header <header>', "an extra request header 'Name: value' (repeatable; values are never stored)", (v: string, all: string[]) => [...all, v], [] as string[])
+    .option('--skip-bad-rows', 'skip (and count) dataset rows that cannot be used instead of refusing the file')
+    .option('--dataset-min-tokens <n>', 'sharegpt: drop rows with fewer input or output tokens (default 4, vLLM\'s; none to keep all)')
+    .option('--dataset-max-input-tokens <n>', 'sharegpt: drop rows with more input tokens (default 1024; none)')
+    .option('--dataset-max-total-tokens <n>', 'sharegpt: drop rows with more input + output tokens (default 2048; none)')
     .option('--quiet', 'no progress line or notices; only the result folder and errors')
     .option('--json', 'print the result as JSON on stdout instead of the table')
     .allowUnknownOption(true)
@@ -141,6 +194,7 @@ export function parseWorkloadFlags(
     gpuIntervalMs: num('--gpu-interval', flags.gpuInterval),
     metricsUrl: flags.serverMetrics === false ? 'off' : flags.metricsUrl,
     metricsIntervalMs: num('--metrics-interval', flags.metricsInterval),
+    ...workloadSourceFlags(flags, problems),
   };
   if (flags.serverMetrics === false && flags.metricsUrl !== undefined) {
     problems.push({ field: '--metrics-url', message: 'cannot be combined with --no-server-metrics' });
@@ -155,6 +209,95 @@ export function parseWorkloadFlags(
     problems.push(...err.problems);
     return undefined;
   }
+}
+
+/** The request source's flags as config fields (undefined where not given: the defaults apply). */
+function workloadSourceFlags(flags: WorkloadFlags, problems: ConfigProblem[]): Record<string, unknown> {
+  const num = (flag: string, raw: string | undefined): number | undefined => parseNumberFlag(flag, raw, problems);
+  const ratio = num('--random-range-ratio', flags.randomRangeRatio);
+  if (ratio !== undefined && !(ratio >= 0 && ratio < 1)) problems.push({ field: '--random-range-ratio', message: 'must be in [0, 1)' });
+  // vLLM's ratio widens a fixed length into a uniform range; it cannot widen a distribution.
+  const widen = (flag: string, raw: string | undefined, fallback: number | undefined): string | undefined => {
+    if (ratio === undefined || !(ratio >= 0 && ratio < 1)) return raw;
+    const base = raw ?? (fallback !== undefined ? String(fallback) : undefined);
+    if (base === undefined) return raw;
+    if (!/^\d+$/.test(base)) {
+      problems.push({ field: '--random-range-ratio', message: `widens a fixed length; ${flag} is ${base}` });
+      return raw;
+    }
+    return formatLengthSpec(rangeRatioSpec(Number(base), ratio));
+  };
+  const filter = (flag: string, raw: string | undefined): number | null | undefined =>
+    raw === undefined ? undefined : raw.trim().toLowerCase() === 'none' ? null : num(flag, raw);
+  const filters = {
+    minTokens: filter('--dataset-min-tokens', flags.datasetMinTokens),
+    maxInputTokens: filter('--dataset-max-input-tokens', flags.datasetMaxInputTokens),
+    maxTotalTokens: filter('--dataset-max-total-tokens', flags.datasetMaxTotalTokens),
+  };
+  let extraBody: Record<string, unknown> | undefined;
+  if (flags.extraBody !== undefined) {
+    try {
+      const v: unknown = JSON.parse(flags.extraBody);
+      if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error('not a JSON object');
+      extraBody = v as Record<string, unknown>;
+    } catch (err) {
+      problems.push({ field: '--extra-body', message: `must be a JSON object, e.g. '{"temperature": 0}' (${(err as Error).message})` });
+    }
+  }
+  if (flags.tokenizer !== undefined) {
+    try {
+      parseTokenizerSpec(flags.tokenizer);
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      problems.push(...err.problems);
+    }
+  }
+  const isRandom = flags.dataset === 'random';
+  return {
+    dataset: flags.dataset,
+    datasetPath: flags.datasetPath,
+    datasetOrder: flags.datasetOrder,
+    inputTokens: widen('--input-tokens', flags.inputTokens, isRandom ? 1024 : undefined),
+    outputTokens: widen('--output-tokens', flags.outputTokens, undefined),
+    tokenizer: flags.tokenizer,
+    prefixTokens: num('--prefix-tokens', flags.prefixTokens),
+    prefixGroups: num('--prefix-groups', flags.prefixGroups),
+    uniquePrefix: flags.uniquePrefix,
+    ignoreEos: flags.ignoreEos,
+    extraBody,
+    headerNames: Object.keys(parseHeaderFlags(flags.header, [])),
+    skipBadRows: flags.skipBadRows,
+    datasetFilters:
+      Object.values(filters).some((v) => v !== undefined)
+        ? { ...RUN_DEFAULTS.datasetFilters, ...Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined)) }
+        : undefined,
+  };
+}
+
+/**
+ * --header 'Name: value' (also Name=value), repeatable. Authorization is refused: the key comes only
+ * from --api-key-env, so it can never reach summary.json or a log.
+ */
+export function parseHeaderFlags(raw: readonly string[] | undefined, problems: ConfigProblem[]): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const h of raw ?? []) {
+    const m = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+)\s*[:=]\s*(.*)$/.exec(h);
+    if (!m) {
+      problems.push({ field: '--header', message: `"${h.split(/[:=]/)[0]}..." is not 'Name: value'` });
+      continue;
+    }
+    const name = m[1]!.toLowerCase();
+    if (name === 'authorization' || name === 'proxy-authorization') {
+      problems.push({ field: '--header', message: `${m[1]} is not accepted here: put the key in an environment variable and name it with --api-key-env` });
+      continue;
+    }
+    if (name === 'content-type' || name === 'accept' || name === 'content-length' || name === 'host') {
+      problems.push({ field: '--header', message: `${m[1]} is set by llmload itself` });
+      continue;
+    }
+    headers[name] = m[2]!;
+  }
+  return headers;
 }
 
 /** --gpus / --no-gpu as the config's `gpus`. */

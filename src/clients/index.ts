@@ -6,11 +6,13 @@ import { ollamaGenerateClient } from './ollama-generate.js';
 import { openAiChatClient } from './openai-chat.js';
 import { openAiCompletionsClient } from './openai-completions.js';
 import type { ApiKind, ProtocolClient } from './protocol.js';
+import { isJsonObject } from './stream-json.js';
 import { vllmGenerateClient } from './vllm-generate.js';
 
 export { API_KINDS } from './protocol.js';
 export type {
   ApiKind,
+  ChatMessage,
   GenerationRequest,
   ParsedStream,
   ProtocolClient,
@@ -26,6 +28,24 @@ export const PROTOCOLS: Readonly<Record<ApiKind, ProtocolClient>> = {
   'ollama-generate': ollamaGenerateClient,
   'ollama-chat': ollamaChatClient,
 };
+
+/**
+ * What is wrong with `extraBody` as extra fields for `kind`, one line a problem, empty when nothing is:
+ * each top-level key the protocol sets itself (the user's value would be dropped or fight ours), and
+ * for Ollama an `options` that is not an object (it is merged with num_predict, so it must be one).
+ * The lines name the key, not the flag: the caller knows where the body came from.
+ */
+export function reservedKeyProblems(kind: ApiKind, extraBody: Readonly<Record<string, unknown>>): string[] {
+  const reserved = PROTOCOLS[kind].reservedBodyKeys;
+  const problems = Object.keys(extraBody)
+    .filter((key) => reserved.includes(key))
+    .map((key) => `"${key}" is set by the ${kind} protocol itself`);
+  const options = extraBody.options;
+  if ((kind === 'ollama-generate' || kind === 'ollama-chat') && options !== undefined && !isJsonObject(options)) {
+    problems.push(`"options" must be an object for ${kind} (it is merged with num_predict)`);
+  }
+  return problems;
+}
 
 /**
  * Each path suffix and the kind it names. Order matters: a longer suffix comes before the shorter one

@@ -26,12 +26,49 @@ describe('ollamaChatClient', () => {
       options: { num_predict: 16 },
     });
     expect(JSON.parse(ollamaChatClient.buildBody({ model: 'llama3.2', prompt: 'Salut' }))).not.toHaveProperty('options');
+    expect(ollamaChatClient.buildBody({ model: 'llama3.2', prompt: 'Salut', maxTokens: 16 })).toBe(
+      '{"model":"llama3.2","messages":[{"role":"user","content":"Salut"}],"stream":true,"options":{"num_predict":16}}',
+    );
+    expect(ollamaChatClient.chat).toBe(true);
+  });
+
+  it('sends a message list as given', () => {
+    const messages = [
+      { role: 'system', content: 'Réponds en français.' },
+      { role: 'user', content: 'Salut' },
+    ];
+    expect(JSON.parse(ollamaChatClient.buildBody({ model: 'llama3.2', prompt: messages })).messages).toEqual(messages);
+  });
+
+  it('sends only num_predict for ignoreEos: Ollama cannot be held to a length', () => {
+    expect(JSON.parse(ollamaChatClient.buildBody({ model: 'llama3.2', prompt: 'Salut', maxTokens: 16, ignoreEos: true }))).toEqual({
+      model: 'llama3.2',
+      messages: [{ role: 'user', content: 'Salut' }],
+      stream: true,
+      options: { num_predict: 16 },
+    });
+    expect(JSON.parse(ollamaChatClient.buildBody({ model: 'llama3.2', prompt: 'Salut', ignoreEos: true }))).toEqual({
+      model: 'llama3.2',
+      messages: [{ role: 'user', content: 'Salut' }],
+      stream: true,
+    });
+  });
+
+  it('merges extraBody into the top level, and its options with num_predict', () => {
+    const extraBody = { think: true, options: { temperature: 0.7, num_ctx: 8192 } };
+    expect(ollamaChatClient.buildBody({ model: 'qwen3', prompt: 'Salut', maxTokens: 16, extraBody })).toBe(
+      '{"model":"qwen3","messages":[{"role":"user","content":"Salut"}],"stream":true,' +
+        '"options":{"temperature":0.7,"num_ctx":8192,"num_predict":16},"think":true}',
+    );
   });
 
   it('reads a transcript: content is a non-empty message.content, usage from the done line', () => {
     expect(ollamaChatClient.parseStream(timed(TRANSCRIPT))).toEqual({
       contentTimesMs: [100, 110, 120],
       outputChars: 14, // "Bonjour" + " à" + " tous"
+      reasoningTimesMs: [],
+      reasoningChars: 0,
+      firstAnswerAtMs: 100,
       usage: { promptTokens: 31, completionTokens: 3 },
       finished: true,
       finishReason: 'stop',
@@ -49,7 +86,7 @@ describe('ollamaChatClient', () => {
     expect(result.finished).toBe(true);
   });
 
-  it('counts message.thinking as content', () => {
+  it('counts message.thinking as reasoning content, before the first answer line', () => {
     const result = ollamaChatClient.parseStream(
       timed([
         '{"model":"qwen3","message":{"role":"assistant","content":"","thinking":"Let me see"},"done":false}\n',
@@ -60,7 +97,25 @@ describe('ollamaChatClient', () => {
     );
     expect(result.contentTimesMs).toEqual([100, 120]);
     expect(result.outputChars).toBe(13);
+    expect(result.reasoningTimesMs).toEqual([100]);
+    expect(result.reasoningChars).toBe(10);
+    expect(result.firstAnswerAtMs).toBe(120);
     expect(result.usage).toEqual({ promptTokens: 9, completionTokens: 4 });
+  });
+
+  it('leaves firstAnswerAtMs undefined when num_predict runs out mid-thought', () => {
+    const result = ollamaChatClient.parseStream(
+      timed([
+        '{"model":"qwen3","message":{"role":"assistant","content":"","thinking":"Okay"},"done":false}\n',
+        '{"model":"qwen3","message":{"role":"assistant","content":"","thinking":", so"},"done":false}\n',
+        '{"model":"qwen3","message":{"role":"assistant","content":""},"done":true,"done_reason":"length","prompt_eval_count":9,"eval_count":2}\n',
+      ]),
+    );
+    expect(result.contentTimesMs).toEqual([100, 110]);
+    expect(result.reasoningTimesMs).toEqual([100, 110]);
+    expect(result.reasoningChars).toBe(8);
+    expect(result.firstAnswerAtMs).toBeUndefined();
+    expect(result.finishReason).toBe('length');
   });
 
   it('reports a body that ends without done:true as truncated_stream', () => {
@@ -81,6 +136,8 @@ describe('ollamaChatClient', () => {
     expect(result).toEqual({
       contentTimesMs: [],
       outputChars: 0,
+      reasoningTimesMs: [],
+      reasoningChars: 0,
       finished: false,
       error: { kind: 'server_error_event', message: 'model "llama9" not found, try pulling it first' },
     });

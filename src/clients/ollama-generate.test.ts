@@ -32,28 +32,72 @@ describe('ollamaGenerateClient', () => {
       stream: true,
     });
     expect(ollamaGenerateClient.accept).toBe('application/x-ndjson');
+    expect(ollamaGenerateClient.chat).toBe(false);
+  });
+
+  it('keeps the bytes of a plain request as they were before ignoreEos and extraBody', () => {
+    expect(ollamaGenerateClient.buildBody({ model: 'llama3.2', prompt: 'Why?', maxTokens: 128 })).toBe(
+      '{"model":"llama3.2","prompt":"Why?","stream":true,"options":{"num_predict":128}}',
+    );
+  });
+
+  it('refuses chat messages with a TypeError: the endpoint takes a text prompt', () => {
+    expect(() => ollamaGenerateClient.buildBody({ model: 'llama3.2', prompt: [{ role: 'user', content: 'Why?' }] })).toThrow(
+      new TypeError('the ollama-generate protocol takes a text prompt, not chat messages'),
+    );
+  });
+
+  it('sends only num_predict for ignoreEos: Ollama cannot be held to a length', () => {
+    expect(ollamaGenerateClient.buildBody({ model: 'llama3.2', prompt: 'Why?', maxTokens: 128, ignoreEos: true })).toBe(
+      '{"model":"llama3.2","prompt":"Why?","stream":true,"options":{"num_predict":128}}',
+    );
+  });
+
+  it('merges extraBody into the top level, and its options with num_predict, which wins', () => {
+    const extraBody = { keep_alive: '10m', think: false, options: { temperature: 0, seed: 3, num_predict: 5 } };
+    expect(JSON.parse(ollamaGenerateClient.buildBody({ model: 'qwen3', prompt: 'Why?', maxTokens: 64, extraBody }))).toEqual({
+      model: 'qwen3',
+      prompt: 'Why?',
+      stream: true,
+      options: { temperature: 0, seed: 3, num_predict: 64 },
+      keep_alive: '10m',
+      think: false,
+    });
+    // Without a length the user's options go as given, their num_predict included.
+    expect(JSON.parse(ollamaGenerateClient.buildBody({ model: 'qwen3', prompt: 'Why?', extraBody })).options).toEqual({
+      temperature: 0,
+      seed: 3,
+      num_predict: 5,
+    });
   });
 
   it('reads a transcript: content is a non-empty response, usage from the done line', () => {
     expect(ollamaGenerateClient.parseStream(timed(TRANSCRIPT))).toEqual({
       contentTimesMs: [100, 110, 120],
       outputChars: 16, // "The" + " sky" + " is blue."
+      reasoningTimesMs: [],
+      reasoningChars: 0,
+      firstAnswerAtMs: 100,
       usage: { promptTokens: 26, completionTokens: 3 },
       finished: true,
       finishReason: 'stop',
     });
   });
 
-  it('counts thinking lines as content', () => {
+  it('counts thinking as reasoning content, before the first answer line', () => {
+    // As Ollama streams /api/generate with think: true.
     const result = ollamaGenerateClient.parseStream(
       timed([
-        '{"model":"qwen3","response":"","thinking":"Hmm","done":false}\n',
-        '{"model":"qwen3","response":"Blue","done":false}\n',
-        '{"model":"qwen3","response":"","done":true,"done_reason":"length","eval_count":2}\n',
+        '{"model":"qwen3","created_at":"2025-06-01T10:00:00.101Z","response":"","thinking":"Hmm","done":false}\n',
+        '{"model":"qwen3","created_at":"2025-06-01T10:00:00.121Z","response":"Blue","done":false}\n',
+        '{"model":"qwen3","created_at":"2025-06-01T10:00:00.141Z","response":"","done":true,"done_reason":"length","eval_count":2}\n',
       ]),
     );
     expect(result.contentTimesMs).toEqual([100, 110]);
     expect(result.outputChars).toBe(7);
+    expect(result.reasoningTimesMs).toEqual([100]);
+    expect(result.reasoningChars).toBe(3);
+    expect(result.firstAnswerAtMs).toBe(110);
     // Older Ollama leaves prompt_eval_count out when the whole prompt was cached.
     expect(result.usage).toEqual({ completionTokens: 2 });
     expect(result.finishReason).toBe('length');
@@ -63,6 +107,9 @@ describe('ollamaGenerateClient', () => {
     expect(ollamaGenerateClient.parseStream(timed(TRANSCRIPT.slice(0, 2)))).toEqual({
       contentTimesMs: [100, 110],
       outputChars: 7,
+      reasoningTimesMs: [],
+      reasoningChars: 0,
+      firstAnswerAtMs: 100,
       finished: false,
       error: { kind: 'truncated_stream', message: 'body ended without a done:true line' },
     });

@@ -1,23 +1,34 @@
 /**
  * The streaming response shared by Ollama's `/api/generate` and `/api/chat`: one JSON object a line,
  * the last with `done: true` and the server's token counts. The two differ only in where a line keeps
- * its text, so each passes a function that measures it and the rest lives here once.
+ * its text, so each passes a function that measures it (answer and thinking apart) and the rest lives
+ * here once.
  */
 import type { ParsedStream, TimedChunk } from './protocol.js';
 import { parseNdjsonLines } from './ndjson-lines.js';
 import {
   emptyParsedStream,
+  isJsonObject,
   type JsonObject,
   readJsonLine,
   readUsage,
+  recordContent,
+  type TextChars,
 } from './stream-json.js';
 
-/** Characters of generated text in one line; 0 means the line carried none. */
-export type LineTextLength = (line: JsonObject) => number;
+/** Characters of answer and of reasoning (`thinking`) text in one line; zeros mean it carried none. */
+export type LineText = (line: JsonObject) => TextChars;
 
-/** Ollama's `options` for a request: only the output length, and only when one was asked for. */
-export function ollamaOptions(maxTokens: number | undefined): { num_predict: number } | undefined {
-  return maxTokens === undefined ? undefined : { num_predict: maxTokens };
+/**
+ * Ollama's `options` for a request: the `options` object of the user's extra body, if any, with
+ * num_predict set over it when an output length was asked for. Ollama has no ignore_eos or min_tokens:
+ * num_predict is only a cap, so an Ollama output cannot be held to a length, and `ignoreEos` changes
+ * nothing here. Undefined (left out of the JSON, so the model's defaults apply) when there is neither.
+ * Extra options that are not an object never get here: `reservedKeyProblems` refuses them.
+ */
+export function ollamaOptions(maxTokens: number | undefined, extraOptions: unknown): unknown {
+  if (maxTokens === undefined) return extraOptions;
+  return { ...(isJsonObject(extraOptions) ? extraOptions : {}), num_predict: maxTokens };
 }
 
 /**
@@ -25,7 +36,7 @@ export function ollamaOptions(maxTokens: number | undefined): { num_predict: num
  * `prompt_eval_count` (input tokens; older Ollama leaves it out when the whole prompt was cached) and
  * `eval_count` (output tokens), and why it stopped as `done_reason`. Lines after it are ignored.
  */
-export function parseOllamaStream(chunks: readonly TimedChunk[], lineTextLength: LineTextLength): ParsedStream {
+export function parseOllamaStream(chunks: readonly TimedChunk[], lineText: LineText): ParsedStream {
   const { lines, lastUnterminated } = parseNdjsonLines(chunks);
   const out = emptyParsedStream();
 
@@ -37,11 +48,7 @@ export function parseOllamaStream(chunks: readonly TimedChunk[], lineTextLength:
       return out;
     }
     const obj = read.obj;
-    const chars = lineTextLength(obj);
-    if (chars > 0) {
-      out.contentTimesMs.push(line.atMs);
-      out.outputChars += chars;
-    }
+    recordContent(out, line.atMs, lineText(obj));
     if (obj.done === true) {
       out.finished = true;
       const usage = readUsage(obj.prompt_eval_count, obj.eval_count);

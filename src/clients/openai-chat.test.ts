@@ -22,6 +22,31 @@ const VLLM_TRANSCRIPT = [
   'data: [DONE]\n\n',
 ];
 
+// As DeepSeek's API streams deepseek-reasoner: a role chunk, reasoning_content deltas (content null),
+// then content deltas (reasoning_content null), the finish_reason and usage on a last empty delta,
+// with the reasoning tokens counted inside completion_tokens_details.
+const R1 = '{"id":"b2f1","object":"chat.completion.chunk","created":1738000000,"model":"deepseek-reasoner","system_fingerprint":"fp_7e0991cad4"';
+const DEEPSEEK_REASONER_TRANSCRIPT = [
+  `data: ${R1},"choices":[{"index":0,"delta":{"role":"assistant","content":null,"reasoning_content":""},"logprobs":null,"finish_reason":null}]}\n\n`,
+  `data: ${R1},"choices":[{"index":0,"delta":{"content":null,"reasoning_content":"Okay"},"logprobs":null,"finish_reason":null}]}\n\n`,
+  `data: ${R1},"choices":[{"index":0,"delta":{"content":null,"reasoning_content":", 2+2."},"logprobs":null,"finish_reason":null}]}\n\n`,
+  `data: ${R1},"choices":[{"index":0,"delta":{"content":"4","reasoning_content":null},"logprobs":null,"finish_reason":null}]}\n\n`,
+  `data: ${R1},"choices":[{"index":0,"delta":{"content":".","reasoning_content":null},"logprobs":null,"finish_reason":null}]}\n\n`,
+  `data: ${R1},"choices":[{"index":0,"delta":{"content":"","reasoning_content":null},"logprobs":null,"finish_reason":"stop"}],"usage":{"prompt_tokens":13,"completion_tokens":9,"total_tokens":22,"prompt_tokens_details":{"cached_tokens":0},"completion_tokens_details":{"reasoning_tokens":7},"prompt_cache_hit_tokens":0,"prompt_cache_miss_tokens":13}}\n\n`,
+  'data: [DONE]\n\n',
+];
+
+// As newer vLLM streams gpt-oss with a reasoning parser: the thinking in `delta.reasoning`, then the
+// answer in `delta.content`.
+const OSS = '{"id":"chatcmpl-7d","object":"chat.completion.chunk","created":1754000000,"model":"openai/gpt-oss-20b"';
+const GPT_OSS_TRANSCRIPT = [
+  `data: ${OSS},"choices":[{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}]}\n\n`,
+  `data: ${OSS},"choices":[{"index":0,"delta":{"reasoning":"User greets."},"logprobs":null,"finish_reason":null}]}\n\n`,
+  `data: ${OSS},"choices":[{"index":0,"delta":{"content":"Hi!"},"logprobs":null,"finish_reason":"stop","stop_reason":null}]}\n\n`,
+  `data: ${OSS},"choices":[],"usage":{"prompt_tokens":68,"total_tokens":75,"completion_tokens":7}}\n\n`,
+  'data: [DONE]\n\n',
+];
+
 describe('openAiChatClient', () => {
   it('builds a streaming chat body that asks for usage', () => {
     expect(JSON.parse(openAiChatClient.buildBody({ model: 'm', prompt: 'Hi there', maxTokens: 64 }))).toEqual({
@@ -33,12 +58,68 @@ describe('openAiChatClient', () => {
     });
     expect(JSON.parse(openAiChatClient.buildBody({ model: 'm', prompt: 'Hi' }))).not.toHaveProperty('max_tokens');
     expect(openAiChatClient.accept).toBe('text/event-stream');
+    expect(openAiChatClient.chat).toBe(true);
+  });
+
+  it('keeps the bytes of a plain request as they were before messages, ignoreEos and extraBody', () => {
+    expect(openAiChatClient.buildBody({ model: 'm', prompt: 'Hi there', maxTokens: 64 })).toBe(
+      '{"model":"m","messages":[{"role":"user","content":"Hi there"}],"max_tokens":64,"stream":true,"stream_options":{"include_usage":true}}',
+    );
+  });
+
+  it('sends a message list as given, role and content only', () => {
+    const messages = [
+      { role: 'system', content: 'Be brief.' },
+      { role: 'user', content: 'Hi' },
+      { role: 'assistant', content: 'Hello.' },
+      // A caller's object may carry more than a ChatMessage; only role and content go on the wire.
+      { role: 'user', content: 'Again?', turn: 2 },
+    ];
+    expect(JSON.parse(openAiChatClient.buildBody({ model: 'm', prompt: messages })).messages).toEqual([
+      { role: 'system', content: 'Be brief.' },
+      { role: 'user', content: 'Hi' },
+      { role: 'assistant', content: 'Hello.' },
+      { role: 'user', content: 'Again?' },
+    ]);
+  });
+
+  it('asks for exactly maxTokens with ignore_eos and min_tokens, and for nothing extra without a length', () => {
+    expect(JSON.parse(openAiChatClient.buildBody({ model: 'm', prompt: 'Hi', maxTokens: 128, ignoreEos: true }))).toEqual({
+      model: 'm',
+      messages: [{ role: 'user', content: 'Hi' }],
+      max_tokens: 128,
+      ignore_eos: true,
+      min_tokens: 128,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    const noLength = JSON.parse(openAiChatClient.buildBody({ model: 'm', prompt: 'Hi', ignoreEos: true }));
+    expect(Object.keys(noLength)).toEqual(['model', 'messages', 'stream', 'stream_options']);
+    const notAsked = JSON.parse(openAiChatClient.buildBody({ model: 'm', prompt: 'Hi', maxTokens: 8, ignoreEos: false }));
+    expect(Object.keys(notAsked)).toEqual(['model', 'messages', 'max_tokens', 'stream', 'stream_options']);
+  });
+
+  it('merges extraBody into the top level, after its own fields, which win', () => {
+    const extraBody = {
+      temperature: 0,
+      seed: 7,
+      chat_template_kwargs: { enable_thinking: false },
+      stream: false, // reserved: the runner refuses it first, and ours would win anyway
+    };
+    const body = openAiChatClient.buildBody({ model: 'm', prompt: 'Hi', maxTokens: 4, extraBody });
+    expect(body).toBe(
+      '{"model":"m","messages":[{"role":"user","content":"Hi"}],"max_tokens":4,"stream":true,"stream_options":{"include_usage":true},' +
+        '"temperature":0,"seed":7,"chat_template_kwargs":{"enable_thinking":false}}',
+    );
   });
 
   it('reads a vLLM transcript: role-only chunk is not content, usage from the empty-choices chunk', () => {
     expect(openAiChatClient.parseStream(timed(VLLM_TRANSCRIPT))).toEqual({
       contentTimesMs: [110, 120, 130],
       outputChars: 12, // "Hello" + " wörld" + "!"
+      reasoningTimesMs: [],
+      reasoningChars: 0,
+      firstAnswerAtMs: 110,
       usage: { promptTokens: 12, completionTokens: 3 },
       finished: true,
       finishReason: 'stop',
@@ -70,8 +151,59 @@ describe('openAiChatClient', () => {
     );
     expect(result.contentTimesMs).toEqual([110, 120, 130]);
     expect(result.outputChars).toBe(11); // "Hmm," + " ok." + "Yes"
+    expect(result.reasoningTimesMs).toEqual([110, 120]);
+    expect(result.reasoningChars).toBe(8); // "Hmm," once, + " ok."
+    expect(result.firstAnswerAtMs).toBe(130);
     expect(result.finishReason).toBe('length');
     expect(result.usage).toBeUndefined();
+  });
+
+  it('reads a DeepSeek reasoner transcript: reasoning_content first, then the answer, reasoning tokens from usage', () => {
+    expect(openAiChatClient.parseStream(timed(DEEPSEEK_REASONER_TRANSCRIPT))).toEqual({
+      // TTFT is the first token of any kind: the reasoning events are content too.
+      contentTimesMs: [110, 120, 130, 140],
+      outputChars: 12, // "Okay" + ", 2+2." + "4" + "."
+      reasoningTimesMs: [110, 120],
+      reasoningChars: 10, // "Okay" + ", 2+2."
+      firstAnswerAtMs: 130,
+      usage: { promptTokens: 13, completionTokens: 9, reasoningTokens: 7 },
+      finished: true,
+      finishReason: 'stop',
+    });
+  });
+
+  it('reads a gpt-oss transcript on vLLM: delta.reasoning is reasoning, delta.content the answer', () => {
+    expect(openAiChatClient.parseStream(timed(GPT_OSS_TRANSCRIPT))).toEqual({
+      contentTimesMs: [110, 120],
+      outputChars: 15, // "User greets." + "Hi!"
+      reasoningTimesMs: [110],
+      reasoningChars: 12,
+      firstAnswerAtMs: 120,
+      usage: { promptTokens: 68, completionTokens: 7 },
+      finished: true,
+      finishReason: 'stop',
+    });
+  });
+
+  it('leaves firstAnswerAtMs undefined when the length cap lands mid-thought, with content times all the same', () => {
+    for (const field of ['reasoning_content', 'reasoning']) {
+      const result = openAiChatClient.parseStream(
+        timed([
+          `data: ${HEAD},"choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}]}\n\n`,
+          `data: ${HEAD},"choices":[{"index":0,"delta":{"${field}":"Let me"},"finish_reason":null}]}\n\n`,
+          `data: ${HEAD},"choices":[{"index":0,"delta":{"${field}":" think"},"finish_reason":"length"}]}\n\n`,
+          `data: ${HEAD},"choices":[],"usage":{"prompt_tokens":5,"completion_tokens":2,"total_tokens":7,"completion_tokens_details":{"reasoning_tokens":2}}}\n\n`,
+          'data: [DONE]\n\n',
+        ]),
+      );
+      expect(result.contentTimesMs).toEqual([110, 120]);
+      expect(result.reasoningTimesMs).toEqual([110, 120]);
+      expect(result.reasoningChars).toBe(12);
+      expect(result.outputChars).toBe(12);
+      expect(result.firstAnswerAtMs).toBeUndefined();
+      expect(result.usage).toEqual({ promptTokens: 5, completionTokens: 2, reasoningTokens: 2 });
+      expect(result.finishReason).toBe('length');
+    }
   });
 
   it('reports a body cut between events as truncated_stream, keeping the events before', () => {

@@ -38,12 +38,60 @@ describe('openAiCompletionsClient', () => {
       stream_options: { include_usage: true },
     });
     expect(JSON.parse(openAiCompletionsClient.buildBody({ model: 'm', prompt: 'x' }))).not.toHaveProperty('max_tokens');
+    expect(openAiCompletionsClient.chat).toBe(false);
+  });
+
+  it('keeps the bytes of a plain request as they were before ignoreEos and extraBody', () => {
+    expect(openAiCompletionsClient.buildBody({ model: 'm', prompt: 'The capital', maxTokens: 4 })).toBe(
+      '{"model":"m","prompt":"The capital","max_tokens":4,"stream":true,"stream_options":{"include_usage":true}}',
+    );
+  });
+
+  it('refuses chat messages with a TypeError: the endpoint takes a text prompt', () => {
+    expect(() => openAiCompletionsClient.buildBody({ model: 'm', prompt: [{ role: 'user', content: 'Hi' }] })).toThrow(
+      new TypeError('the openai-completions protocol takes a text prompt, not chat messages'),
+    );
+  });
+
+  it('asks for exactly maxTokens with ignore_eos and min_tokens, and for nothing extra without a length', () => {
+    expect(
+      openAiCompletionsClient.buildBody({ model: 'm', prompt: 'The capital', maxTokens: 256, ignoreEos: true }),
+    ).toBe(
+      '{"model":"m","prompt":"The capital","max_tokens":256,"ignore_eos":true,"min_tokens":256,"stream":true,"stream_options":{"include_usage":true}}',
+    );
+    expect(openAiCompletionsClient.buildBody({ model: 'm', prompt: 'x', ignoreEos: true })).toBe(
+      '{"model":"m","prompt":"x","stream":true,"stream_options":{"include_usage":true}}',
+    );
+  });
+
+  it('merges extraBody into the top level, after its own fields', () => {
+    const body = JSON.parse(
+      openAiCompletionsClient.buildBody({
+        model: 'm',
+        prompt: 'x',
+        maxTokens: 4,
+        extraBody: { temperature: 0.6, top_p: 0.95, stop: ['\n\n'] },
+      }),
+    );
+    expect(body).toEqual({
+      model: 'm',
+      prompt: 'x',
+      max_tokens: 4,
+      stream: true,
+      stream_options: { include_usage: true },
+      temperature: 0.6,
+      top_p: 0.95,
+      stop: ['\n\n'],
+    });
   });
 
   it('reads a vLLM transcript: empty text is not content, usage from the empty-choices chunk', () => {
     expect(openAiCompletionsClient.parseStream(timed(VLLM_TRANSCRIPT))).toEqual({
       contentTimesMs: [100, 110, 130],
       outputChars: 16, // " Paris" + " is" + " lovely"
+      reasoningTimesMs: [],
+      reasoningChars: 0,
+      firstAnswerAtMs: 100,
       usage: { promptTokens: 5, completionTokens: 4 },
       finished: true,
       finishReason: 'length',
@@ -54,6 +102,9 @@ describe('openAiCompletionsClient', () => {
     expect(openAiCompletionsClient.parseStream(timed(LLAMA_CPP_TRANSCRIPT))).toEqual({
       contentTimesMs: [100, 110],
       outputChars: 9, // "Bonjour" + " !"
+      reasoningTimesMs: [],
+      reasoningChars: 0,
+      firstAnswerAtMs: 100,
       usage: { promptTokens: 7, completionTokens: 2 },
       finished: true,
       finishReason: 'stop',
@@ -71,6 +122,9 @@ describe('openAiCompletionsClient', () => {
     expect(result).toEqual({
       contentTimesMs: [100, 110],
       outputChars: 9,
+      reasoningTimesMs: [],
+      reasoningChars: 0,
+      firstAnswerAtMs: 100,
       finished: false,
       error: { kind: 'truncated_stream', message: 'body ended without data: [DONE]' },
     });

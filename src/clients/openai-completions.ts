@@ -1,9 +1,10 @@
 /**
  * OpenAI's legacy text completions, `POST /v1/completions`: the raw-prompt endpoint that vLLM, SGLang,
  * TGI and llama.cpp all serve, and the one to use when the chat template should stay out of the
- * measurement.
+ * measurement. Its text cannot be told apart into reasoning and answer: all of it counts as answer.
  */
 import type { GenerationRequest, ProtocolClient } from './protocol.js';
+import { exactLengthFields, textPrompt, withExtraBody } from './request-body.js';
 import { parseOpenAiStream } from './openai-stream.js';
 import { SSE_ACCEPT } from './sse-events.js';
 import { textLength } from './stream-json.js';
@@ -12,18 +13,25 @@ import { textLength } from './stream-json.js';
 export const openAiCompletionsClient: ProtocolClient = {
   kind: 'openai-completions',
   accept: SSE_ACCEPT,
+  chat: false,
+  reservedBodyKeys: ['model', 'prompt', 'max_tokens', 'stream', 'stream_options', 'ignore_eos', 'min_tokens'],
   buildBody(req: GenerationRequest): string {
-    return JSON.stringify({
-      model: req.model,
-      prompt: req.prompt,
-      // JSON.stringify leaves out an undefined max_tokens, letting the server pick the length.
-      max_tokens: req.maxTokens,
-      stream: true,
-      // Without this the server never reports token counts in a stream.
-      stream_options: { include_usage: true },
-    });
+    const body = withExtraBody(
+      {
+        model: req.model,
+        prompt: textPrompt('openai-completions', req.prompt),
+        // JSON.stringify leaves out an undefined max_tokens, letting the server pick the length.
+        max_tokens: req.maxTokens,
+        ...exactLengthFields(req),
+        stream: true,
+        // Without this the server never reports token counts in a stream.
+        stream_options: { include_usage: true },
+      },
+      req.extraBody,
+    );
+    return JSON.stringify(body);
   },
   parseStream(chunks) {
-    return parseOpenAiStream(chunks, (choice) => textLength(choice.text));
+    return parseOpenAiStream(chunks, (choice) => ({ answer: textLength(choice.text), reasoning: 0 }));
   },
 };

@@ -1,7 +1,7 @@
 /**
  * The streaming response shared by OpenAI's `/v1/completions` and `/v1/chat/completions`: SSE events
  * of `data: {chunk}`, ended by `data: [DONE]`. The two differ only in where a choice keeps its text,
- * so each passes a function that measures it and the rest lives here once.
+ * so each passes a function that measures it (answer and reasoning apart) and the rest lives here once.
  */
 import type { ParsedStream, TimedChunk } from './protocol.js';
 import { parseSseEvents } from './sse-events.js';
@@ -13,11 +13,13 @@ import {
   malformedChunk,
   parseJsonObject,
   readUsage,
+  recordContent,
   serverErrorMessage,
+  type TextChars,
 } from './stream-json.js';
 
-/** Characters of generated text in one choice of a chunk; 0 means the chunk carried none. */
-export type ChoiceTextLength = (choice: JsonObject) => number;
+/** Characters of answer and of reasoning text in one choice of a chunk; zeros mean it carried none. */
+export type ChoiceText = (choice: JsonObject) => TextChars;
 
 /**
  * Parse an OpenAI-style SSE body. Only the first choice is read: llmload always asks for one.
@@ -33,7 +35,7 @@ export type ChoiceTextLength = (choice: JsonObject) => number;
  */
 export function parseOpenAiStream(
   chunks: readonly TimedChunk[],
-  choiceTextLength: ChoiceTextLength,
+  choiceText: ChoiceText,
 ): ParsedStream {
   const { events, partial, strayLine } = parseSseEvents(chunks);
   const out = emptyParsedStream();
@@ -57,17 +59,18 @@ export function parseOpenAiStream(
       return out;
     }
     if (isJsonObject(chunk.usage)) {
-      const usage = readUsage(chunk.usage.prompt_tokens, chunk.usage.completion_tokens);
+      const details = chunk.usage.completion_tokens_details;
+      const usage = readUsage(
+        chunk.usage.prompt_tokens,
+        chunk.usage.completion_tokens,
+        isJsonObject(details) ? details.reasoning_tokens : undefined,
+      );
       if (usage !== undefined) out.usage = usage;
     }
     const choices = chunk.choices;
     const choice = Array.isArray(choices) ? (choices[0] as unknown) : undefined;
     if (!isJsonObject(choice)) continue;
-    const chars = choiceTextLength(choice);
-    if (chars > 0) {
-      out.contentTimesMs.push(event.atMs);
-      out.outputChars += chars;
-    }
+    recordContent(out, event.atMs, choiceText(choice));
     if (typeof choice.finish_reason === 'string') out.finishReason = choice.finish_reason;
   }
 

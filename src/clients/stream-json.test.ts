@@ -43,4 +43,11 @@ describe('readUsage', () => {
     expect(readUsage('12', -1)).toBeUndefined();
     expect(readUsage(Number.NaN, null)).toBeUndefined();
   });
+
+  it('reads reasoning tokens beside the others, alone too', () => {
+    expect(readUsage(12, 30, 22)).toEqual({ promptTokens: 12, completionTokens: 30, reasoningTokens: 22 });
+    expect(readUsage(undefined, undefined, 0)).toEqual({ reasoningTokens: 0 });
+    expect(readUsage(12, 30, '22')).toEqual({ promptTokens: 12, completionTokens: 30 });
+    expect(readUsage(null, null, Infinity)).toBeUndefined();
+  });
 });

@@ -30,7 +30,6 @@ export function textLength(value: unknown): number {
   return typeof value === 'string' ? value.length : 0;
 }
 
-
 /**
  * The message of an error object sent in place of a normal event, or undefined when `obj` is not one.
  * The shapes seen in the wild: OpenAI and recent vLLM/SGLang `{"error": {"message": ...}}`; older vLLM
@@ -49,14 +48,19 @@ export function serverErrorMessage(obj: JsonObject): string | undefined {
 }
 
 /**
- * Token counts from a server's usage report; undefined when it holds neither count. Only finite,
+ * Token counts from a server's usage report; undefined when it holds none of them. Only finite,
  * non-negative numbers are believed: anything else is a server bug we should not average into results.
  */
-export function readUsage(promptTokens: unknown, completionTokens: unknown): ParsedStream['usage'] {
+export function readUsage(
+  promptTokens: unknown,
+  completionTokens: unknown,
+  reasoningTokens?: unknown,
+): ParsedStream['usage'] {
   const usage: NonNullable<ParsedStream['usage']> = {};
   if (isCount(promptTokens)) usage.promptTokens = promptTokens;
   if (isCount(completionTokens)) usage.completionTokens = completionTokens;
-  return usage.promptTokens === undefined && usage.completionTokens === undefined ? undefined : usage;
+  if (isCount(reasoningTokens)) usage.reasoningTokens = reasoningTokens;
+  return Object.keys(usage).length === 0 ? undefined : usage;
 }
 
 function isCount(value: unknown): value is number {
@@ -70,7 +74,31 @@ export function malformedChunk(data: string, why: string): NonNullable<ParsedStr
 
 /** An empty result, to be filled in as events are read. */
 export function emptyParsedStream(): ParsedStream {
-  return { contentTimesMs: [], outputChars: 0, finished: false };
+  return { contentTimesMs: [], outputChars: 0, reasoningTimesMs: [], reasoningChars: 0, finished: false };
+}
+
+/** Characters of generated text in one event: the answer's, and the reasoning's that comes before it. */
+export interface TextChars {
+  answer: number;
+  reasoning: number;
+}
+
+/**
+ * Count one event's text into `out`. Reasoning is content like the answer: TTFT is the first generated
+ * token of any kind (vLLM's benchmark defines it so), since the user waits on reasoning tokens too.
+ * Reasoning events are also listed apart, and the first answer event is kept, so the time spent
+ * thinking can be told from the time to the answer.
+ */
+export function recordContent(out: ParsedStream, atMs: number, chars: TextChars): void {
+  const total = chars.answer + chars.reasoning;
+  if (total === 0) return;
+  out.contentTimesMs.push(atMs);
+  out.outputChars += total;
+  if (chars.reasoning > 0) {
+    out.reasoningTimesMs.push(atMs);
+    out.reasoningChars += chars.reasoning;
+  }
+  if (chars.answer > 0) out.firstAnswerAtMs ??= atMs;
 }
 
 /**

@@ -29,6 +29,32 @@ describe('vllmGenerateClient', () => {
       prompt: PROMPT,
       stream: true,
     });
+    expect(vllmGenerateClient.buildBody({ model: 'm', prompt: PROMPT, maxTokens: 32 })).toBe(
+      '{"prompt":"The capital of France is","stream":true,"max_tokens":32}',
+    );
+    expect(vllmGenerateClient.chat).toBe(false);
+  });
+
+  it('refuses chat messages with a TypeError: the endpoint takes a text prompt', () => {
+    expect(() => vllmGenerateClient.buildBody({ model: 'm', prompt: [{ role: 'user', content: PROMPT }] })).toThrow(
+      new TypeError('the vllm-generate protocol takes a text prompt, not chat messages'),
+    );
+  });
+
+  it('passes ignore_eos and min_tokens, SamplingParams fields, only when a length is asked for', () => {
+    expect(vllmGenerateClient.buildBody({ model: 'm', prompt: PROMPT, maxTokens: 32, ignoreEos: true })).toBe(
+      '{"prompt":"The capital of France is","stream":true,"max_tokens":32,"ignore_eos":true,"min_tokens":32}',
+    );
+    expect(vllmGenerateClient.buildBody({ model: 'm', prompt: PROMPT, ignoreEos: true })).toBe(
+      '{"prompt":"The capital of France is","stream":true}',
+    );
+  });
+
+  it('merges extraBody into the top level, where the server hands it to SamplingParams', () => {
+    const body = JSON.parse(
+      vllmGenerateClient.buildBody({ model: 'm', prompt: PROMPT, maxTokens: 8, extraBody: { temperature: 0, seed: 1 } }),
+    );
+    expect(body).toEqual({ prompt: PROMPT, stream: true, max_tokens: 8, temperature: 0, seed: 1 });
   });
 
   for (const [name, separator] of [
@@ -40,6 +66,9 @@ describe('vllmGenerateClient', () => {
         contentTimesMs: [100, 110, 120, 140],
         // Growth after the first object: " of course." less " Paris" is 18 - 6 characters.
         outputChars: 12,
+        reasoningTimesMs: [],
+        reasoningChars: 0,
+        firstAnswerAtMs: 100,
         finished: true,
       });
     });
@@ -57,6 +86,9 @@ describe('vllmGenerateClient', () => {
     expect(result).toEqual({
       contentTimesMs: [100],
       outputChars: 0,
+      reasoningTimesMs: [],
+      reasoningChars: 0,
+      firstAnswerAtMs: 100,
       finished: false,
       error: { kind: 'truncated_stream', message: 'body ended inside a line: {"text": ["The capital of Fr' },
     });

@@ -6,6 +6,7 @@
  */
 import type { GenerationRequest, ParsedStream, ProtocolClient, TimedChunk } from './protocol.js';
 import { NDJSON_ACCEPT, parseNdjsonLines } from './ndjson-lines.js';
+import { exactLengthFields, textPrompt, withExtraBody } from './request-body.js';
 import { emptyParsedStream, malformedChunk, readJsonLine } from './stream-json.js';
 
 /**
@@ -42,6 +43,8 @@ function parseGenerateStream(chunks: readonly TimedChunk[]): ParsedStream {
     }
     if (previousLength === -1) {
       out.contentTimesMs.push(line.atMs);
+      // There is no reasoning field here: the first content is the first answer.
+      out.firstAnswerAtMs = line.atMs;
     } else if (text.length > previousLength) {
       out.contentTimesMs.push(line.atMs);
       out.outputChars += text.length - previousLength;
@@ -61,11 +64,23 @@ function parseGenerateStream(chunks: readonly TimedChunk[]): ParsedStream {
 export const vllmGenerateClient: ProtocolClient = {
   kind: 'vllm-generate',
   accept: NDJSON_ACCEPT,
+  chat: false,
+  reservedBodyKeys: ['prompt', 'stream', 'max_tokens', 'ignore_eos', 'min_tokens'],
   buildBody(req: GenerationRequest): string {
     // No `model`: the server passes every field but prompt and stream to SamplingParams(**fields),
     // which rejects unknown keywords, so sending one fails the request. The server serves one model.
     // JSON.stringify leaves out an undefined max_tokens (the server's default is then 16 tokens).
-    return JSON.stringify({ prompt: req.prompt, stream: true, max_tokens: req.maxTokens });
+    // ignore_eos and min_tokens are SamplingParams fields too, so this server takes them.
+    const body = withExtraBody(
+      {
+        prompt: textPrompt('vllm-generate', req.prompt),
+        stream: true,
+        max_tokens: req.maxTokens,
+        ...exactLengthFields(req),
+      },
+      req.extraBody,
+    );
+    return JSON.stringify(body);
   },
   parseStream: parseGenerateStream,
 };

@@ -1,5 +1,16 @@
 import { z } from 'zod';
 import { API_KINDS } from '../clients/protocol.js';
+import { LENGTH_SPEC_SYNTAX, parseLengthSpec } from '../core/prompts/length-spec.js';
+
+/** Where prompts come from (the request sources). */
+// sharegpt and jsonl (streamed dataset files) are the next step of this work: see docs/workloads.md.
+export const DATASETS = ['words', 'random'] as const;
+
+/** A length spec as typed (`1024`, `512:2048`, `normal:1024,256`), validated. */
+const lengthSpec = z.string().superRefine((raw, ctx) => {
+  const s = parseLengthSpec(raw);
+  if ('error' in s) ctx.addIssue({ code: 'custom', message: `${s.error} (${LENGTH_SPEC_SYNTAX})` });
+});
 
 /**
  * The resolved configuration of one `llmload run`. The CLI and the library both validate through this
@@ -52,7 +63,52 @@ export const runConfigSchema = z.object({
     .union([z.literal('off'), z.url({ protocol: /^https?$/, error: 'must be a full http:// or https:// URL (e.g. http://localhost:8000/metrics) or off' })])
     .optional(),
   metricsIntervalMs: z.number().min(10, { error: 'must be at least 10 ms' }).max(3_600_000).finite(),
+  /** The request source: the seed's words, token-exact random prompts, or a dataset file. */
+  dataset: z.enum(DATASETS),
+  /** The dataset file (sharegpt, jsonl). */
+  datasetPath: z.string().min(1).optional(),
+  /** Rows drawn with the seed ('random'), or the first rows in file order ('file'). */
+  datasetOrder: z.enum(['random', 'file']),
+  /** Input length spec of the random source (see core/prompts/length-spec.ts). */
+  inputTokens: lengthSpec.optional(),
+  /** Output length spec, for every source (overrides a dataset's own lengths). */
+  outputTokens: lengthSpec.optional(),
+  /** Tokenizer that builds and counts prompts: a built-in name, a tokenizer.json path, or 'server'. */
+  tokenizer: z.string().min(1),
+  /** Tokens of each shared prefix (0: none). */
+  prefixTokens: z.number().int().nonnegative().max(1_000_000),
+  /** How many distinct shared prefixes; each request is drawn into one. */
+  prefixGroups: z.number().int().positive().max(100_000),
+  /** A per-run nonce before every prompt, so no earlier run's prefix cache can serve this one. */
+  uniquePrefix: z.boolean(),
+  /** Send ignore_eos and min_tokens; absent: on for random prompts with an output length. */
+  ignoreEos: z.boolean().optional(),
+  /** Fields merged into every request body. */
+  extraBody: z.record(z.string(), z.unknown()).optional(),
+  /** Names of the extra headers sent (--header); their values are never stored. */
+  headerNames: z.array(z.string()),
+  /** ShareGPT length filters (vLLM's defaults); null turns one off. */
+  datasetFilters: z.object({
+    minTokens: z.number().int().nonnegative().nullable(),
+    maxInputTokens: z.number().int().positive().nullable(),
+    maxTotalTokens: z.number().int().positive().nullable(),
+  }),
+  /** Skip (and count) bad dataset rows instead of refusing the file. */
+  skipBadRows: z.boolean(),
 }).superRefine((c, ctx) => {
+  const needsFile = false;
+  if (needsFile && c.datasetPath === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['datasetPath'], message: `--dataset ${c.dataset} needs a file` });
+  }
+  if (!needsFile && c.datasetPath !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['datasetPath'], message: `--dataset ${c.dataset} reads no file (use sharegpt or jsonl)` });
+  }
+  if (c.inputTokens !== undefined && c.dataset !== 'random') {
+    ctx.addIssue({ code: 'custom', path: ['inputTokens'], message: `applies to --dataset random (the ${c.dataset} prompts have their own lengths)` });
+  }
+  if (c.outputTokens !== undefined && c.maxTokens !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['outputTokens'], message: 'give --output-tokens or --max-tokens, not both' });
+  }
   if (c.warmupRequests > 0 && c.warmupRequests >= c.totalRequests) {
     ctx.addIssue({ code: 'custom', path: ['warmupRequests'], message: `must be less than the number of requests (${c.totalRequests}): nothing would be measured` });
   }
@@ -73,4 +129,15 @@ export const RUN_DEFAULTS = {
   gpus: 'all',
   gpuIntervalMs: 100,
   metricsIntervalMs: 1000,
+  dataset: 'words',
+  datasetOrder: 'random',
+  tokenizer: 'cl100k',
+  prefixTokens: 0,
+  prefixGroups: 1,
+  uniquePrefix: false,
+  headerNames: [],
+  // vLLM's ShareGPT filters (benchmark_dataset.py): at least 4 tokens in and out, at most 1,024 in
+  // and 2,048 in all.
+  datasetFilters: { minTokens: 4, maxInputTokens: 1024, maxTotalTokens: 2048 },
+  skipBadRows: false,
 } as const satisfies Partial<RunConfig>;

@@ -48,7 +48,10 @@ export async function loadCompareRun(dir: string, name: string = dir): Promise<L
   }
   let config: Record<string, unknown>;
   try {
-    config = parseSavedResult(await readJson(dir, 'summary.json')).config;
+    const saved = parseSavedResult(await readJson(dir, 'summary.json'));
+    // Two runs of one dataset name but different files differ in workload: the file's hash says so.
+    const sha = saved.workload?.dataset?.file.sha256;
+    config = sha === undefined ? saved.config : { ...saved.config, datasetSha256: sha };
   } catch (err) {
     if (err instanceof LlmloadError) throw err;
     throw bad(dir, `summary.json is not an llmload result: ${(err as Error).message}`);

@@ -39,6 +39,14 @@ export const CSV_COLUMNS = [
   'finish_reason',
   'prompt_words',
   'warmup',
+  'source_id',
+  'requested_output_tokens',
+  'prompt_tokens',
+  'template_tokens',
+  'ttfot_ms',
+  'reasoning_chunks',
+  'reasoning_tokens',
+  'prefix_group',
 ] as const;
 
 type Cell = string | number | boolean | null;
@@ -85,6 +93,14 @@ export function renderCsvRow(r: RequestRecord): string {
     finish_reason: r.finishReason,
     prompt_words: r.promptWords,
     warmup: r.warmup === true,
+    source_id: r.sourceId ?? null,
+    requested_output_tokens: r.requestedOutputTokens ?? null,
+    prompt_tokens: r.promptTokens ?? null,
+    template_tokens: r.templateTokens ?? null,
+    ttfot_ms: ms(m.ttfotMs),
+    reasoning_chunks: r.reasoningTimesMs?.length ?? 0,
+    reasoning_tokens: r.reasoningTokens ?? null,
+    prefix_group: r.prefixGroup ?? null,
   };
   return stringify([CSV_COLUMNS.map((c) => row[c])], { cast: { boolean: (b) => (b ? 'true' : 'false') } });
 }

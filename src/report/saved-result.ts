@@ -72,6 +72,10 @@ export const savedResultSchema = z.object({
   summary: summarySchema,
   /** Whether GPU and server telemetry were on, and why not (newer runs only; never fatal, see parseTelemetryStatus). */
   telemetry: z.unknown().optional().transform(parseTelemetryStatus),
+  /** What was sent (newer runs only): the dataset file's hash is part of the compared workload. */
+  workload: z
+    .looseObject({ dataset: z.looseObject({ file: z.looseObject({ sha256: z.string() }) }).nullable().optional() })
+    .optional(),
 });
 
 /** A run's summary.json, validated. `config.ratePerSec` is a number (Infinity for `inf`). */

@@ -16,6 +16,8 @@ export function renderSummaryTable(result: RunResult): string {
   kv('endpoint', `${c.endpoint} (${c.api}${result.target.simulated ? ', built-in simulator' : ''})`);
   kv('model', c.model ?? '(server default)');
   kv('arrivals', `${c.ratePerSec === Infinity ? 'all at once (rate inf)' : `Poisson ${c.ratePerSec} req/s`}, max concurrency ${c.maxConcurrency}, seed ${c.seed}`);
+  const w = result.workload;
+  if (w) kv('workload', workloadLine(w));
   kv('requests', `${s.requests.completed} ok, ${s.requests.failed} failed of ${s.requests.total} sent${result.requestsNotSent ? `, ${result.requestsNotSent} never sent` : ''}`);
   if (s.requests.warmup) kv('warm-up', `${s.requests.warmup} requests sent first, left out of every figure below`);
   for (const [kind, n] of Object.entries(s.requests.errorsByKind)) kv(`  errors: ${kind}`, String(n));
@@ -25,6 +27,7 @@ export function renderSummaryTable(result: RunResult): string {
   kv('output token throughput', `${fmt(s.outputTokenThroughputPerSec, 1)} tok/s`);
   kv('total token throughput', `${fmt(s.totalTokenThroughputPerSec, 1)} tok/s`);
   kv('tokens in / out', `${s.totalInputTokens} / ${s.totalOutputTokens}${tokenSourceNote(result)}`);
+  for (const [k, v] of lengthCheckLines(result)) kv(k, v);
   lines.push('');
   const head = ['metric (ms)', 'mean', 'p50', 'p90', 'p95', 'p99', 'max', 'n'];
   const rows: string[][] = [head];
@@ -36,6 +39,8 @@ export function renderSummaryTable(result: RunResult): string {
     rows.push([name, ...[d.mean, d.p50, d.p90, d.p95, d.p99, d.max].map((v) => fmt(v, 2)), String(d.count)]);
   };
   add('TTFT', s.ttftMs);
+  // Time to first answer token differs from TTFT only for a model that streams its reasoning first.
+  if (s.reasoning && s.reasoning.requests > 0) add('TTFOT (first answer)', s.ttfotMs ?? null);
   add('TPOT', s.tpotMs);
   add('ITL', s.itlMs);
   add('latency (e2e)', s.latencyMs);
@@ -88,11 +93,48 @@ function telemetryLines(result: RunResult): string[] {
   }
 }
 
+function workloadLine(w: NonNullable<RunResult['workload']>): string {
+  const parts: string[] = [w.source];
+  if (w.dataset) parts.push(`${w.dataset.file.path} (sha256 ${w.dataset.file.sha256.slice(0, 12)}…)`);
+  if (w.inputTokens) parts.push(`in ${w.inputTokens}`);
+  if (w.outputTokens) parts.push(`out ${w.outputTokens}${w.ignoreEos ? ' (ignore_eos)' : ''}`);
+  if (w.tokenizer) parts.push(`tokenizer ${w.tokenizer.name}`);
+  if (w.prefix.tokens > 0) parts.push(`${w.prefix.groups} shared prefix${w.prefix.groups > 1 ? 'es' : ''} of ${w.prefix.tokens} tokens`);
+  if (w.prefix.unique) parts.push('unique per-run prefix');
+  return parts.join(', ');
+}
+
+/** The checks that the server did what was asked, shown when they found something (or always for output). */
+function lengthCheckLines(r: RunResult): [string, string][] {
+  const out: [string, string][] = [];
+  const l = r.summary.lengthChecks;
+  if (l && l.output.checked > 0) {
+    out.push([
+      'output lengths as asked',
+      l.output.mismatched === 0
+        ? `all ${l.output.checked} within 1 token`
+        : `${l.output.mismatched} of ${l.output.checked} OFF by more than 1 token (${l.output.short} short, ${l.output.long} long)${r.workload?.ignoreEos ? ': the server did not honour ignore_eos/min_tokens, so token rates are not for the asked lengths' : ' (without --ignore-eos a model may stop at EOS)'}`,
+    ]);
+  }
+  if (l && l.input.checked > 0) {
+    const template = Object.entries(l.input.templateTokens).map(([shape, n]) => `${n} (${shape})`).join(', ');
+    out.push(['server adds to prompts', `${template} tokens`]);
+    if (l.input.mismatched > 0) out.push(['input token MISMATCH', `${l.input.mismatched} of ${l.input.checked}: the server's tokenizer counts differently from --tokenizer ${r.workload?.tokenizer?.name ?? ''}`]);
+  }
+  const rs = r.summary.reasoning;
+  if (rs && rs.requests > 0) {
+    out.push(['reasoning', `${rs.requests} requests reasoned, ${rs.tokens} reasoning tokens${rs.noAnswer ? `; ${rs.noAnswer} gave NO ANSWER (reasoning used up max_tokens)` : ''}`]);
+  }
+  return out;
+}
+
 function tokenSourceNote(r: RunResult): string {
   const s = r.summary;
   if (s.requests.completed === 0) return '';
   const notes: string[] = [];
-  if (s.tokenSources.inputFromUsage < s.requests.completed) notes.push('input from prompt words where the server sent no usage');
+  if (s.tokenSources.inputFromUsage < s.requests.completed) {
+    notes.push(r.workload?.tokenizer && r.workload.source !== 'words' ? `input from --tokenizer ${r.workload.tokenizer.name} where the server sent no usage` : 'input from prompt words where the server sent no usage');
+  }
   if (s.tokenSources.outputFromUsage < s.requests.completed) notes.push('output from content chunks where the server sent no usage');
   return notes.length ? ` (${notes.join('; ')})` : ' (server usage)';
 }

@@ -1,6 +1,7 @@
 import type { Agent } from 'undici';
 import type { GenerationRequest, ProtocolClient } from '../clients/protocol.js';
 import type { RequestRecord } from '../core/metrics/request-record.js';
+import type { WorkloadItem } from '../core/prompts/workload-item.js';
 import { excerpt } from '../text-excerpt.js';
 import type { Dispatch } from './open-loop.js';
 import { exchange, type RawExchange } from './transport.js';
@@ -40,9 +41,10 @@ export function sendRequest(
 export function toRecord(
   protocol: ProtocolClient,
   d: Dispatch,
-  prompt: { words: number },
+  item: Pick<WorkloadItem, 'words' | 'inputTokens' | 'outputTokens' | 'sourceId' | 'prefixGroup' | 'prompt'>,
   raw: RawExchange,
 ): RequestRecord {
+  const ours = item.inputTokens;
   const base = {
     seq: d.seq,
     intendedAtMs: d.intendedAtMs,
@@ -53,12 +55,18 @@ export function toRecord(
     headersAtMs: raw.headersAtMs,
     endAtMs: raw.endAtMs,
     status: raw.status,
-    promptWords: prompt.words,
+    promptWords: item.words,
     gpuMemoryMb: null,
+    sourceId: item.sourceId,
+    requestedOutputTokens: item.outputTokens ?? null,
+    promptTokens: ours,
+    messages: typeof item.prompt === 'string' ? 0 : item.prompt.length,
+    ...(item.prefixGroup !== undefined ? { prefixGroup: item.prefixGroup } : {}),
   };
+  const fallbackInput = ours !== null ? { inputTokens: ours, inputTokensSource: 'tokenizer' as const } : { inputTokens: item.words, inputTokensSource: 'prompt_words' as const };
   const fallbackTokens = {
-    inputTokens: prompt.words,
-    inputTokensSource: 'prompt_words' as const,
+    ...fallbackInput,
+    templateTokens: null,
     outputTokens: 0,
     outputTokensSource: 'content_chunks' as const,
     finishReason: null,
@@ -83,15 +91,21 @@ export function toRecord(
   if (raw.failure) error = raw.failure;
   else if (parsed.error) error = { kind: parsed.error.kind, message: parsed.error.message };
   else if (parsed.contentTimesMs.length === 0) error = { kind: 'no_content', message: 'the response carried no generated text' };
+  const reasoning =
+    parsed.reasoningTimesMs.length > 0
+      ? { reasoningTimesMs: parsed.reasoningTimesMs, firstAnswerAtMs: parsed.firstAnswerAtMs ?? null }
+      : {};
   return {
     ...base,
     contentTimesMs: parsed.contentTimesMs,
     ok: error === null,
     error,
-    inputTokens: inputTokens ?? prompt.words,
-    inputTokensSource: inputTokens !== undefined ? 'usage' : 'prompt_words',
+    ...(inputTokens !== undefined ? { inputTokens, inputTokensSource: 'usage' as const } : fallbackInput),
+    templateTokens: inputTokens !== undefined && ours !== null ? inputTokens - ours : null,
     outputTokens: outputTokens ?? parsed.contentTimesMs.length,
     outputTokensSource: outputTokens !== undefined ? 'usage' : 'content_chunks',
     finishReason: parsed.finishReason ?? null,
+    ...reasoning,
+    reasoningTokens: parsed.usage?.reasoningTokens ?? null,
   };
 }

@@ -1,13 +1,12 @@
 import { setMaxListeners } from 'node:events';
 import { Agent } from 'undici';
 import { PROTOCOLS, inferApiKind } from '../clients/index.js';
-import type { ApiKind } from '../clients/protocol.js';
+import type { ApiKind, GenerationRequest } from '../clients/protocol.js';
 import type { RunConfig } from '../config/run-config.js';
 import { poissonOffsets } from '../core/arrival/poisson.js';
 import { createRng, deriveSeed } from '../core/arrival/rng.js';
 import type { RequestRecord } from '../core/metrics/request-record.js';
 import { createSummaryAccumulator, type RunSummary } from '../core/metrics/summary.js';
-import { makeWordPrompt } from '../core/prompts/synthetic-words.js';
 import { ConfigError } from '../errors.js';
 import { startSimulatorWorker } from '../sim/index.js';
 import type { SimOptions } from '../sim/index.js';
@@ -15,6 +14,8 @@ import type { GpuSample, ServerMetricsSample } from '../telemetry/samples.js';
 import { startRunTelemetry, type RunTelemetry } from '../telemetry/run-telemetry.js';
 import type { TelemetrySummary } from '../telemetry/telemetry-summary.js';
 import { TOOL } from '../version.js';
+import { ignoreEosOf, openRequestSource, type RequestSource } from '../workload/request-source.js';
+import type { WorkloadInfo } from '../workload/workload-info.js';
 import { createMonotonicClock, type Clock } from './clock.js';
 import { createDeferredWork } from './deferred-work.js';
 import { sendRequest, toRecord } from './execute-request.js';
@@ -51,6 +52,11 @@ export interface RunOptions {
   clock?: Clock;
   /** Settings for the built-in simulator, used when `config.endpoint` is absent. */
   simulator?: Partial<SimOptions>;
+  /**
+   * Extra request headers (--header). Sent with every request; only their names are recorded, since
+   * a value may be a credential. Authorization comes only from `apiKey`.
+   */
+  headers?: Record<string, string>;
   /** Path of libnvidia-ml (tests load a stub); default libnvidia-ml.so.1 from the loader path. */
   nvmlLibraryPath?: string;
 }
@@ -80,6 +86,11 @@ export interface RunResult {
   summary: RunSummary;
   /** GPU (NVML) and server-metrics telemetry: what was sampled and from where, or why not. */
   telemetry: TelemetrySummary;
+  /**
+   * What was sent: source, dataset file (path, size, sha256), tokenizer, prefixes, lengths. Always
+   * set by runBenchmark; absent only in runs saved before request sources existed (the seed's words).
+   */
+  workload?: WorkloadInfo;
 }
 
 /**
@@ -136,11 +147,32 @@ async function runAgainst(
     ]);
   }
   const protocol = PROTOCOLS[api];
-  const headers: Record<string, string> = { 'content-type': 'application/json', accept: protocol.accept };
+  const headers: Record<string, string> = { ...opts.headers, 'content-type': 'application/json', accept: protocol.accept };
   if (opts.apiKey) headers.authorization = `Bearer ${opts.apiKey}`;
+  const reserved = Object.keys(config.extraBody ?? {}).filter((k) => protocol.reservedBodyKeys.includes(k));
+  if (reserved.length) {
+    throw new ConfigError([
+      { field: '--extra-body', message: `sets ${reserved.join(', ')}, which llmload sets itself for ${api} (use --model, --max-tokens/--output-tokens, --ignore-eos)` },
+    ]);
+  }
 
   const setupNow = (): number => clock.now();
   const pre = await preflight({ agent, url, api, protocol, headers, model: config.model, now: setupNow });
+  // Prompts are drawn, built and counted now, before offset 0: never on the request path.
+  const source = await openRequestSource({
+    config,
+    count: config.totalRequests,
+    chat: protocol.chat,
+    server: { origin: url.origin, model: pre.model, dispatcher: agent, headers },
+  });
+  if (source.hasMessages && !protocol.chat) {
+    throw new ConfigError([
+      {
+        field: '--dataset-path',
+        message: `${config.datasetPath ?? 'the dataset'} holds chat messages, but ${api} takes a text prompt: use a chat endpoint (/v1/chat/completions, /api/chat) or --api openai-chat`,
+      },
+    ]);
+  }
   if (config.warmup) {
     await warmConnections({ agent, origin: url.origin, headers, count: Math.min(config.maxConcurrency, 1024), now: setupNow });
   }
@@ -157,15 +189,15 @@ async function runAgainst(
     onNotice: (line) => hooks.onNotice?.(line),
     ...(opts.nvmlLibraryPath !== undefined ? { nvmlLibraryPath: opts.nvmlLibraryPath } : {}),
   });
-  let result: Omit<RunResult, 'telemetry'>;
+  let result: Omit<RunResult, 'telemetry' | 'workload'>;
   try {
-    result = await timedRun({ opts, config, api, pre, agent, url, protocol, headers, clock, signal, hooks, simulated, telemetry });
+    result = await timedRun({ opts, config, api, pre, agent, url, protocol, headers, clock, signal, hooks, simulated, telemetry, source });
   } catch (err) {
     // Stopped on every path; a run that throws keeps its own error.
     await telemetry.stop().catch(() => undefined);
     throw err;
   }
-  return { ...result, telemetry: await telemetry.stop() };
+  return { ...result, telemetry: await telemetry.stop(), workload: source.info };
 }
 
 interface TimedRunContext {
@@ -182,11 +214,12 @@ interface TimedRunContext {
   hooks: RunHooks;
   simulated: boolean;
   telemetry: RunTelemetry;
+  source: RequestSource;
 }
 
 /** The timed part of a run: offset 0, arrivals, requests, records. */
-async function timedRun(ctx: TimedRunContext): Promise<Omit<RunResult, 'telemetry'>> {
-  const { opts, config, api, pre, agent, url, protocol, headers, clock, signal, hooks, simulated, telemetry } = ctx;
+async function timedRun(ctx: TimedRunContext): Promise<Omit<RunResult, 'telemetry' | 'workload'>> {
+  const { opts, config, api, pre, agent, url, protocol, headers, clock, signal, hooks, simulated, telemetry, source } = ctx;
   hooks.onStart?.({ endpoint: url.href, api, model: pre.model, simulated });
   // Hard stop: after the signal, in-flight requests get graceSec to finish, then are cut.
   const hardStop = new AbortController();
@@ -208,7 +241,7 @@ async function timedRun(ctx: TimedRunContext): Promise<Omit<RunResult, 'telemetr
   const arrivals = AbortSignal.any([...stopSignals, deadline.signal]);
 
   const arrivalRng = createRng(deriveSeed(config.seed, 'arrivals'));
-  const promptRng = createRng(deriveSeed(config.seed, 'prompts'));
+  const ignoreEos = ignoreEosOf(config);
   const acc = createSummaryAccumulator();
   const target = { agent, url, protocol, headers, timeoutMs: config.requestTimeoutSec * 1000 };
   const offsets = poissonOffsets(arrivalRng, config.ratePerSec, {
@@ -238,14 +271,16 @@ async function timedRun(ctx: TimedRunContext): Promise<Omit<RunResult, 'telemetr
       maxConcurrency: config.maxConcurrency,
       signal: arrivals,
       send: async (d) => {
-        // Prompts are drawn in send order, which is seq order (the queue is FIFO): deterministic per seed.
-        const prompt = makeWordPrompt(promptRng, { wordLambda: config.wordLambda });
+        // Requests are taken in send order, which is seq order (the queue is FIFO): deterministic per seed.
+        const item = source.next();
         hooks.onSend?.(d);
-        const req = { model: pre.model ?? '', prompt: prompt.text, maxTokens: config.maxTokens };
+        const req: GenerationRequest = { model: pre.model ?? '', prompt: item.prompt, ignoreEos };
+        if (item.outputTokens !== undefined) req.maxTokens = item.outputTokens;
+        if (config.extraBody) req.extraBody = config.extraBody;
         const raw = await sendRequest(target, req, now, hardStop.signal);
         // Parsing, summarising and writing wait for a quiet moment (see deferred-work.ts).
         await deferred.run(() => {
-          const record = toRecord(protocol, d, prompt, raw);
+          const record = toRecord(protocol, d, item, raw);
           if (d.seq < config.warmupRequests) record.warmup = true;
           record.gpuMemoryMb = telemetry.gpuMemoryMiBBetween(record.sentAtMs, record.endAtMs);
           acc.add(record);

@@ -52,6 +52,8 @@ export interface SweepOptions {
    */
   drainSec?: number;
   apiKey?: string;
+  /** Extra request headers (--header), as runBenchmark takes them. */
+  headers?: Record<string, string>;
   signal?: AbortSignal;
   hooks?: SweepHooks;
   simulator?: Partial<SimOptions>;
@@ -153,6 +155,7 @@ async function sweepAgainst(opts: SweepOptions, hooks: SweepHooks, signal: Abort
     const result = await runBenchmark({
       config,
       apiKey: opts.apiKey,
+      ...(opts.headers ? { headers: opts.headers } : {}),
       signal,
       stopEarly: stopEarly.signal,
       hooks: {

@@ -11,7 +11,7 @@ import { chainBlockHashes } from './engine/prefix-cache.js';
 import { FAULT_HEADER, type FaultKind, type FaultPicker } from './faults.js';
 import type { GenerationDriver } from './generation-driver.js';
 import { deriveRequestSeed, planGeneration } from './generation-plan.js';
-import { MAX_BODY_BYTES, readBody, sendError } from './http-reply.js';
+import { readJson, sendError } from './http-reply.js';
 import { countPromptTokens, type PromptTokenizer } from './prompt-tokens.js';
 import { createResponseWriter } from './response-writer.js';
 import type { SimConfig } from './sim-options.js';
@@ -40,22 +40,22 @@ const STATUS_FAULTS: Partial<Record<FaultKind, { status: number; type: string; m
 
 export async function handleGenerate(ctx: SimContext, api: SimApi, req: IncomingMessage, res: ServerResponse, arrivedMs: number): Promise<void> {
   const { options } = ctx.config;
-  const text = await readBody(req);
-  if (text === undefined) return sendError(res, 413, 'BadRequestError', `request body exceeds ${MAX_BODY_BYTES} bytes`);
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch (err) {
-    return sendError(res, 400, 'BadRequestError', `invalid JSON body: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  const parsed = parseSimRequest(api, body);
+  const read = await readJson(req, res);
+  if (read === undefined) return;
+  const parsed = parseSimRequest(api, read.body);
   if (!parsed.ok) return sendError(res, 400, 'BadRequestError', parsed.message);
   const request = parsed.request;
   if (request.model !== undefined && request.model !== options.model) {
     return sendError(res, 404, 'NotFoundError', `The model \`${request.model}\` does not exist.`);
   }
   const prompt = countPromptTokens(ctx.tokenizer, ctx.config.promptFormat, request);
-  const generation = { outputTokens: options.outputTokens, meanOutputTokens: options.meanOutputTokens, maxModelLen: ctx.config.maxModelLen };
+  const generation = {
+    outputTokens: options.outputTokens,
+    meanOutputTokens: options.meanOutputTokens,
+    maxModelLen: ctx.config.maxModelLen,
+    reasoningTokens: options.reasoningTokens,
+    ignoreLengthHints: options.ignoreLengthHints,
+  };
   const result = planGeneration(generation, createRng(deriveRequestSeed(options.seed, request)), request, prompt.count);
   if (result.kind === 'too-long') return sendError(res, 400, 'BadRequestError', result.message);
 
@@ -77,6 +77,7 @@ export async function handleGenerate(ctx: SimContext, api: SimApi, req: Incoming
     id: `${api === 'chat' ? 'chatcmpl' : 'cmpl'}-${randomUUID().replaceAll('-', '')}`,
     created: Math.floor(Date.now() / 1000),
     model: options.model,
+    reasoningField: options.reasoningField,
   };
   const latency = ctx.config.latency;
   const blockHashes =

@@ -14,7 +14,13 @@ import {
 } from './generation-plan.js';
 import type { SimRequest } from './sim-request.js';
 
-const options: GenerationOptions = { outputTokens: undefined, meanOutputTokens: 128, maxModelLen: 4096 };
+const options: GenerationOptions = {
+  outputTokens: undefined,
+  meanOutputTokens: 128,
+  maxModelLen: 4096,
+  reasoningTokens: 0,
+  ignoreLengthHints: false,
+};
 
 function request(over: Partial<SimRequest> = {}): SimRequest {
   return {
@@ -30,7 +36,8 @@ function request(over: Partial<SimRequest> = {}): SimRequest {
     seed: undefined,
     stop: [],
     includeStopStrInOutput: false,
-    messageRoles: [],
+    addSpecialTokens: true,
+    addGenerationPrompt: false,
     ...over,
   };
 }

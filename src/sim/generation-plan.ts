@@ -14,6 +14,10 @@ export interface GenerationOptions {
   outputTokens: number | undefined;
   meanOutputTokens: number;
   maxModelLen: number;
+  /** Chat only: how many of the first output tokens are reasoning (0: none). */
+  reasoningTokens: number;
+  /** The fault that ignores ignore_eos and min_tokens: every answer ends at its natural length. */
+  ignoreLengthHints: boolean;
 }
 
 /** Everything about one answer except its timing. */
@@ -28,6 +32,8 @@ export interface GenerationPlan {
   text: string;
   /** `text.slice(tokenEnds[k - 1], tokenEnds[k])` is token k's text (empty after a stop string's cut). */
   tokenEnds: Uint32Array;
+  /** The first this many output tokens are reasoning, the rest the answer; 0 for completions. */
+  reasoningTokens: number;
 }
 
 /** A plan, or the 400 message vLLM gives when prompt + max_tokens exceed the context window. */
@@ -59,7 +65,7 @@ export const VOCABULARY: readonly string[] = (
  * concurrency; like greedy decoding, the same prompt always gets the same answer.
  */
 export function deriveRequestSeed(seed: number, request: SimRequest): number {
-  const prompt = request.prompt.kind === 'text' ? request.prompt.text : request.prompt.ids.join(',');
+  const prompt = request.prompt.kind === 'token-ids' ? request.prompt.ids.join(',') : request.prompt.text;
   return deriveSeed(seed, `${request.seed ?? ''}|${prompt}`);
 }
 
@@ -90,23 +96,30 @@ export function planGeneration(options: GenerationOptions, rng: Rng, request: Si
         'Please reduce the length of the messages or completion.',
     };
   }
+  // A server that drops the length hints (a proxy that strips unknown fields, an engine that does not
+  // implement them): the model stops where it would, and a client that trusted max_tokens sees it.
+  const minTokens = options.ignoreLengthHints ? 0 : request.minTokens;
+  const ignoreEos = request.ignoreEos && !options.ignoreLengthHints;
   // The length is drawn first, so the text for a given request does not depend on max_tokens:
   // asking for fewer tokens gives a prefix of the longer answer.
   let natural = options.outputTokens ?? drawNaturalLength(rng, options.meanOutputTokens, MAX_NATURAL_OUTPUT_TOKENS);
-  natural = Math.max(natural, request.minTokens);
+  natural = Math.max(natural, minTokens);
   let length: number;
   let finishReason: GenerationPlan['finishReason'];
   if (asked !== undefined) {
     // max_tokens is a hard limit; ignore_eos makes it the exact length.
-    length = request.ignoreEos ? asked : Math.min(natural, asked);
-    finishReason = request.ignoreEos || natural >= asked ? 'length' : 'stop';
+    length = ignoreEos ? asked : Math.min(natural, asked);
+    finishReason = ignoreEos || natural >= asked ? 'length' : 'stop';
   } else {
     // Without max_tokens, vLLM's limit is the rest of the context window. ignore_eos is not honoured
     // here: it would mean generating the whole window, which no benchmark wants from a stand-in.
     length = Math.min(natural, room);
     finishReason = natural > room ? 'length' : 'stop';
   }
-  return { kind: 'plan', plan: writeText(rng, request, promptTokens, length, finishReason) };
+  const plan = writeText(rng, request, minTokens, promptTokens, length, finishReason);
+  // Reasoning is output like any other (same timing, same count): only its place in the answer differs.
+  plan.reasoningTokens = request.api === 'chat' ? Math.min(options.reasoningTokens, plan.outputTokens) : 0;
+  return { kind: 'plan', plan };
 }
 
 /**
@@ -117,6 +130,7 @@ export function planGeneration(options: GenerationOptions, rng: Rng, request: Si
 function writeText(
   rng: Rng,
   request: SimRequest,
+  minTokens: number,
   promptTokens: number,
   length: number,
   finishReason: GenerationPlan['finishReason'],
@@ -128,7 +142,7 @@ function writeText(
     const before = text.length;
     text += VOCABULARY[rng.int(VOCABULARY.length)];
     tokenEnds[k] = text.length;
-    if (stops.length === 0 || k + 1 < request.minTokens) continue;
+    if (stops.length === 0 || k + 1 < minTokens) continue;
     let at = -1;
     let hit = '';
     for (const stop of stops) {
@@ -141,9 +155,10 @@ function writeText(
     if (at === -1) continue;
     const kept = request.includeStopStrInOutput ? at + hit.length : at;
     const ends = tokenEnds.subarray(0, k + 1).map((end) => Math.min(end, kept));
-    return { promptTokens, outputTokens: k + 1, finishReason: 'stop', stopReason: hit, text: text.slice(0, kept), tokenEnds: ends };
+    const cut = text.slice(0, kept);
+    return { promptTokens, outputTokens: k + 1, finishReason: 'stop', stopReason: hit, text: cut, tokenEnds: ends, reasoningTokens: 0 };
   }
-  return { promptTokens, outputTokens: length, finishReason, stopReason: null, text, tokenEnds };
+  return { promptTokens, outputTokens: length, finishReason, stopReason: null, text, tokenEnds, reasoningTokens: 0 };
 }
 
 /** Token `k`'s text. */

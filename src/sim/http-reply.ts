@@ -31,3 +31,14 @@ export function readBody(req: IncomingMessage): Promise<string | undefined> {
     req.on('error', reject);
   });
 }
+
+/** The body parsed as JSON; undefined once a 413 or 400 has been sent for it. */
+export async function readJson(req: IncomingMessage, res: ServerResponse): Promise<{ body: unknown } | undefined> {
+  const text = await readBody(req);
+  if (text === undefined) return void sendError(res, 413, 'BadRequestError', `request body exceeds ${MAX_BODY_BYTES} bytes`);
+  try {
+    return { body: JSON.parse(text) as unknown };
+  } catch (err) {
+    return void sendError(res, 400, 'BadRequestError', `invalid JSON body: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}

@@ -1,7 +1,7 @@
 /**
  * Prompt length in tokens, as the served model would count it, and the token ids the prefix cache
  * hashes. The tokenizer is real (gpt-tokenizer's offline BPE tables, shipped with the package);
- * the chat template's own tokens are added by count.
+ * chat prompts are wrapped in Llama 3.1's template (chat-template.ts).
  *
  * Which tokenizer stands in for which model: Llama 3's tokenizer is a 128K-token tiktoken BPE
  * whose first 100K tokens are cl100k_base's, so for English text cl100k_base counts within a few
@@ -12,7 +12,8 @@
  * this class of machine (gpt-tokenizer caches merges, so repeated words are cheap; random letters
  * are its worst case, ~5 ms per 2,500 tokens). It runs once per request, before the engine sees it.
  */
-import type { SimRequest } from './sim-request.js';
+import { createLlama3Template, type Llama3Template } from './chat-template.js';
+import type { SimPrompt, SimRequest } from './sim-request.js';
 
 export const TOKENIZER_NAMES = ['words', 'cl100k_base', 'o200k_base'] as const;
 export type TokenizerName = (typeof TOKENIZER_NAMES)[number];
@@ -24,58 +25,69 @@ export interface PromptTokenizer {
   readonly name: TokenizerName;
   /** Token ids of a text, no special tokens. */
   encode(text: string): ArrayLike<number>;
+  /**
+   * The text of ordinary token ids (no special tokens); throws for an id outside the vocabulary.
+   * Undefined for `words`, whose ids are hashes of words and cannot be turned back.
+   */
+  readonly decode: ((ids: readonly number[]) => string) | undefined;
+  /** Llama 3.1's chat template and special tokens over this tokenizer. */
+  readonly template: Llama3Template;
 }
 
-/** A prompt's length and ids, special tokens included (the ids of special tokens are stand-ins). */
+/** A prompt's length and ids, special tokens included. */
 export interface PromptTokens {
   count: number;
   ids: ArrayLike<number>;
 }
 
-/**
- * Llama 3.1's chat template, counted once with its special tokens as one token each:
- *   <|begin_of_text|><|start_header_id|>system<|end_header_id|>\n\n
- *   Cutting Knowledge Date: December 2023\nToday Date: 26 Jul 2024\n\n{system text}<|eot_id|>  -> 26 + system text
- *   <|start_header_id|>{role}<|end_header_id|>\n\n{text}<|eot_id|>                         -> 5 + text, per message
- *   <|start_header_id|>assistant<|end_header_id|>\n\n                                      -> 4 (generation prompt)
- * (the date lines are 20 cl100k tokens). Completions get <|begin_of_text|> only, as vLLM adds it.
- */
-const LLAMA3 = { bos: 128_000, preamble: 26, perMessage: 5, generationPrompt: 4 };
-
-/** Stand-in ids for the template's fixed preamble: equal for every chat request, so it is a shared prefix. */
-const PREAMBLE_IDS = Array.from({ length: LLAMA3.preamble }, (_, i) => LLAMA3.bos + i);
+/** vLLM's two tokenization switches (see SimRequest). */
+export interface EncodeOptions {
+  addSpecialTokens: boolean;
+  addGenerationPrompt: boolean;
+}
 
 /** Load a tokenizer. The BPE tables load on first use (~0.2-0.4 s), once per process. */
 export async function loadTokenizer(name: TokenizerName): Promise<PromptTokenizer> {
-  if (name === 'words') return { name, encode: wordIds };
+  if (name === 'words') return { name, encode: wordIds, decode: undefined, template: createLlama3Template(name, wordIds) };
   const module =
     name === 'cl100k_base'
       ? await import('gpt-tokenizer/encoding/cl100k_base')
       : await import('gpt-tokenizer/encoding/o200k_base');
-  const encode = module.encode;
-  return { name, encode: (text) => encode(text) };
+  const { encode, decode } = module;
+  // Text that spells an OpenAI special token ("<|endoftext|>") is ordinary text to Llama 3's
+  // tokenizer; gpt-tokenizer would throw on it by default.
+  const plain = { disallowedSpecial: new Set<string>() };
+  const encodeText = (text: string): number[] => encode(text, plain);
+  return { name, encode: encodeText, decode: (ids) => decode(ids), template: createLlama3Template(name, encodeText) };
 }
 
-/** Count a request's prompt tokens the way the served model's server would. */
-export function countPromptTokens(tokenizer: PromptTokenizer, format: PromptFormat, request: SimRequest): PromptTokens {
-  const prompt = request.prompt;
+/**
+ * A prompt's token ids as the served model's server would make them: the one function behind both
+ * `usage.prompt_tokens` and `/tokenize`, so the two always agree.
+ */
+export function encodePrompt(tokenizer: PromptTokenizer, format: PromptFormat, prompt: SimPrompt, options: EncodeOptions): ArrayLike<number> {
   // Pre-tokenized prompts are taken as they are: vLLM adds no special tokens to them.
-  if (prompt.kind === 'token-ids') return { count: prompt.ids.length, ids: prompt.ids };
-  const content = tokenizer.encode(prompt.text);
-  if (format === 'none') return { count: Math.max(1, content.length), ids: content };
-  if (request.api === 'completions') return withPrefix([LLAMA3.bos], content, 0);
-  // Chat texts arrive joined by newlines (one per message boundary), which the template does not have.
-  const roles = request.messageRoles;
-  const others = roles.filter((r) => r !== 'system').length;
-  const overhead = LLAMA3.perMessage * others + LLAMA3.generationPrompt - Math.max(0, roles.length - 1);
-  return withPrefix(PREAMBLE_IDS, content, overhead);
+  if (prompt.kind === 'token-ids') return prompt.ids;
+  if (format === 'none') return tokenizer.encode(prompt.text);
+  const bos = options.addSpecialTokens ? [tokenizer.template.bos] : [];
+  if (prompt.kind === 'text') return concat(bos, tokenizer.encode(prompt.text));
+  // The template begins with BOS itself; add_special_tokens on a chat prompt gives a second one,
+  // as in vLLM (which warns about it), hence its default of false there.
+  return concat(bos, tokenizer.template.render(prompt.messages, options));
 }
 
-function withPrefix(prefix: readonly number[], content: ArrayLike<number>, extra: number): PromptTokens {
-  const ids = new Array<number>(prefix.length + content.length);
+/** Count a request's prompt tokens the way the served model's server would (at least one). */
+export function countPromptTokens(tokenizer: PromptTokenizer, format: PromptFormat, request: SimRequest): PromptTokens {
+  const ids = encodePrompt(tokenizer, format, request.prompt, request);
+  return { count: Math.max(1, ids.length), ids };
+}
+
+function concat(prefix: readonly number[], rest: ArrayLike<number>): ArrayLike<number> {
+  if (prefix.length === 0) return rest;
+  const ids = new Array<number>(prefix.length + rest.length);
   for (let i = 0; i < prefix.length; i++) ids[i] = prefix[i]!;
-  for (let i = 0; i < content.length; i++) ids[prefix.length + i] = content[i]!;
-  return { count: Math.max(1, ids.length + extra), ids };
+  for (let i = 0; i < rest.length; i++) ids[prefix.length + i] = rest[i]!;
+  return ids;
 }
 
 /**

@@ -95,7 +95,12 @@ export function createResponseWriter(o: WriterOptions): ResponseWriter {
     }
   }
 
-  const counts = (completionTokens: number) => ({ promptTokens: plan.promptTokens, completionTokens });
+  const reasoning = plan.reasoningTokens;
+  const counts = (completionTokens: number) => ({
+    promptTokens: plan.promptTokens,
+    completionTokens,
+    reasoningTokens: Math.min(reasoning, completionTokens),
+  });
 
   const finish = (out: string): void => {
     done = true;
@@ -161,11 +166,13 @@ export function createResponseWriter(o: WriterOptions): ResponseWriter {
         // splits a long prompt; either way no client should count it as content.
         if (sent === 0 && chat) out += render.role(o.usage.continuous ? counts(0) : undefined);
         const last = end === total;
+        // The reasoning tokens come first; an event that spans their end carries both fields.
         out += render.content(
-          tokensText(plan, sent, end),
+          end > reasoning ? tokensText(plan, Math.max(sent, reasoning), end) : '',
           last ? plan.finishReason : null,
           o.usage.continuous ? counts(end) : undefined,
           last ? plan.stopReason : null,
+          sent < reasoning ? tokensText(plan, sent, Math.min(end, reasoning)) : undefined,
         );
         sent = end;
         if (!struck && faultAt > 0 && sent >= faultAt && !last) {

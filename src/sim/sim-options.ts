@@ -100,6 +100,20 @@ export const simOptionsSchema = z.strictObject({
   faultSlowFirstByteMs: z.number().min(0).max(3_600_000).default(1000),
   /** Tokens sent before a cut, malformed chunk or stall (fewer when the answer is shorter). */
   faultAfterTokens: z.number().int().min(0).default(2),
+  /**
+   * Fault: ignore the requests' `ignore_eos` and `min_tokens`, so every answer ends at its natural
+   * length (see outputTokens, meanOutputTokens) even below max_tokens, as behind a server or proxy
+   * that drops those fields. For testing a client's check of the output lengths it asked for.
+   */
+  ignoreLengthHints: z.boolean().default(false),
+  /**
+   * Chat only: the first this many output tokens of every answer (fewer if it is shorter) are
+   * reasoning, streamed in `reasoningField` before the content, as a reasoning model behind vLLM's
+   * reasoning parser answers. They count as output tokens like any other.
+   */
+  reasoningTokens: z.number().int({ error: 'must be a whole number of tokens' }).min(0).max(10_000_000).default(0),
+  /** Where reasoning text goes: `reasoning_content` (vLLM up to v0.10, DeepSeek's API) or `reasoning` (newer vLLM). */
+  reasoningField: z.enum(['reasoning_content', 'reasoning']).default('reasoning_content'),
 });
 
 /** Validated simulator options, plain defaults applied. */

@@ -41,7 +41,8 @@ describe('parseSimRequest', () => {
       seed: 5,
       stop: ['\n\n'],
       includeStopStrInOutput: true,
-      messageRoles: [],
+      addSpecialTokens: true,
+      addGenerationPrompt: false,
     });
   });
 
@@ -61,8 +62,17 @@ describe('parseSimRequest', () => {
       max_tokens: 5,
       max_completion_tokens: 7,
     });
-    expect(req.prompt).toEqual({ kind: 'text', text: 'be brief\nhi there' });
-    expect(req.messageRoles).toEqual(['system', 'user', 'assistant']);
+    expect(req.prompt).toEqual({
+      kind: 'chat',
+      messages: [
+        { role: 'system', text: 'be brief' },
+        { role: 'user', text: 'hi there' },
+        { role: 'assistant', text: '' },
+      ],
+      text: 'be brief\nhi there',
+    });
+    // vLLM's chat defaults: the template brings its own BOS, and the answer's header is added.
+    expect([req.addSpecialTokens, req.addGenerationPrompt]).toEqual([false, true]);
     expect(req.maxTokens).toBe(7);
     expect(req.stream).toBe(false);
   });

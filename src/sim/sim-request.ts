@@ -8,8 +8,20 @@ import { z } from 'zod';
 /** Which generation endpoint a request came to. */
 export type SimApi = 'completions' | 'chat';
 
-/** The prompt as the engine sees it: text, or token ids that were sent pre-tokenized. */
-export type SimPrompt = { kind: 'text'; text: string } | { kind: 'token-ids'; ids: readonly number[] };
+/** One chat message as the template sees it: its role and its text parts joined. */
+export interface ChatMessage {
+  role: string;
+  text: string;
+}
+
+/**
+ * The prompt as the engine sees it: text, token ids that were sent pre-tokenized, or chat messages
+ * (with `text`, every message's text one per line, which seeds the answer).
+ */
+export type SimPrompt =
+  | { kind: 'text'; text: string }
+  | { kind: 'token-ids'; ids: readonly number[] }
+  | { kind: 'chat'; messages: ChatMessage[]; text: string };
 
 /** A validated, normalized generation request. */
 export interface SimRequest {
@@ -34,8 +46,10 @@ export interface SimRequest {
   stop: string[];
   /** vLLM's include_stop_str_in_output: keep the matched stop string in the text. */
   includeStopStrInOutput: boolean;
-  /** Chat: the role of every message, in order (the chat template adds tokens per message); [] for completions. */
-  messageRoles: string[];
+  /** vLLM's add_special_tokens: completions prepend BOS (default true); chat adds a second one (default false). */
+  addSpecialTokens: boolean;
+  /** Chat: vLLM's add_generation_prompt, the assistant header that opens the answer (default true). */
+  addGenerationPrompt: boolean;
 }
 
 const tokenCount = z.number().int().min(1).max(10_000_000);
@@ -58,6 +72,7 @@ const commonFields = {
   // OpenAI allows a string or up to 4 strings; vLLM allows any number. Empty strings never match.
   stop: z.union([z.string(), z.array(z.string())]).nullish(),
   include_stop_str_in_output: z.boolean().nullish(),
+  add_special_tokens: z.boolean().nullish(),
 };
 
 const commonSchema = z.looseObject(commonFields);
@@ -92,19 +107,21 @@ const completionsSchema = z.looseObject({
 const CONTENT_SHAPES = 'expected a string or a list of content parts';
 const contentPart = z.looseObject({ type: z.string(), text: z.string().optional() });
 
+/** The `messages` of a chat request (also read by /tokenize). */
+export const chatMessagesSchema = z
+  .array(
+    z.looseObject({
+      role: z.string(),
+      content: z.union([z.string(), z.array(contentPart)], { error: CONTENT_SHAPES }).nullish(),
+    }),
+  )
+  .min(1);
+
 const chatSchema = z.looseObject({
   ...commonFields,
   max_completion_tokens: tokenCount.nullish(),
-  messages: z
-    .array(
-      z.looseObject({
-        role: z.string(),
-        content: z
-          .union([z.string(), z.array(contentPart)], { error: CONTENT_SHAPES })
-          .nullish(),
-      }),
-    )
-    .min(1),
+  add_generation_prompt: z.boolean().nullish(),
+  messages: chatMessagesSchema,
 });
 
 /** The outcome of parsing a body: the request, or a message listing every problem found. */
@@ -116,17 +133,18 @@ export function parseSimRequest(api: SimApi, body: unknown): ParsedSimRequest {
     const result = chatSchema.safeParse(body);
     if (!result.success) return { ok: false, message: describeIssues(result.error) };
     const data = result.data;
-    const prompt: SimPrompt = { kind: 'text', text: chatPromptText(data.messages) };
-    const roles = data.messages.map((m) => m.role);
-    return normalize(api, data, prompt, data.max_completion_tokens ?? data.max_tokens ?? undefined, roles);
+    const prompt = chatPrompt(data.messages);
+    const template = { addSpecialTokens: data.add_special_tokens ?? false, addGenerationPrompt: data.add_generation_prompt ?? true };
+    return normalize(api, data, prompt, data.max_completion_tokens ?? data.max_tokens ?? undefined, template);
   }
   const result = completionsSchema.safeParse(body);
   if (!result.success) return { ok: false, message: describeIssues(result.error) };
-  return normalize(api, result.data, result.data.prompt, result.data.max_tokens ?? undefined, []);
+  const template = { addSpecialTokens: result.data.add_special_tokens ?? true, addGenerationPrompt: false };
+  return normalize(api, result.data, result.data.prompt, result.data.max_tokens ?? undefined, template);
 }
 
 /** Every problem, each with the field it concerns. */
-function describeIssues(error: z.ZodError): string {
+export function describeIssues(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.length ? i.path.join('.') : 'body'}: ${i.message}`).join('; ');
 }
 
@@ -135,7 +153,7 @@ function normalize(
   data: z.output<typeof commonSchema>,
   prompt: SimPrompt,
   maxTokens: number | undefined,
-  messageRoles: string[],
+  template: { addSpecialTokens: boolean; addGenerationPrompt: boolean },
 ): ParsedSimRequest {
   const options = data.stream_options ?? undefined;
   if (options && data.stream !== true) {
@@ -165,17 +183,22 @@ function normalize(
       seed: data.seed ?? undefined,
       stop: (typeof data.stop === 'string' ? [data.stop] : (data.stop ?? [])).filter((s) => s.length > 0),
       includeStopStrInOutput: data.include_stop_str_in_output === true,
-      messageRoles,
+      ...template,
     },
   };
 }
 
-/** All text of all messages, one message per line; image and other non-text parts count nothing. */
-function chatPromptText(messages: z.output<typeof chatSchema>['messages']): string {
-  const texts: string[] = [];
-  for (const m of messages) {
-    if (typeof m.content === 'string') texts.push(m.content);
-    else if (m.content) for (const part of m.content) if (part.text !== undefined) texts.push(part.text);
-  }
-  return texts.join('\n');
+/**
+ * The messages as the template sees them. A list of parts becomes its text parts joined by newlines,
+ * as vLLM does for a text-only chat template; image and other non-text parts count nothing.
+ */
+export function chatPrompt(messages: z.output<typeof chatMessagesSchema>): SimPrompt & { kind: 'chat' } {
+  const texts = messages.map((m) =>
+    typeof m.content === 'string' ? [m.content] : (m.content ?? []).flatMap((part) => (part.text === undefined ? [] : [part.text])),
+  );
+  return {
+    kind: 'chat',
+    messages: messages.map((m, i) => ({ role: m.role, text: texts[i]!.join('\n') })),
+    text: texts.flat().join('\n'),
+  };
 }

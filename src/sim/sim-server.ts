@@ -1,7 +1,8 @@
 /**
  * The HTTP layer of the simulator: routes, and the wiring of tokenizer, engine, metrics and faults.
- * Generation requests are handled in generate-handler.ts; tokens are timed by a driver (the fixed
- * latency model or the continuous-batching engine) and written by response-writer.ts.
+ * Generation requests are handled in generate-handler.ts, /tokenize and /detokenize in
+ * tokenize-handler.ts; tokens are timed by a driver (the fixed latency model or the
+ * continuous-batching engine) and written by response-writer.ts.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,6 +16,7 @@ import { sendError, sendJson } from './http-reply.js';
 import { loadTokenizer } from './prompt-tokens.js';
 import { createSimMetrics } from './sim-metrics.js';
 import { parseSimOptions, resolveSimConfig, type SimOptions } from './sim-options.js';
+import { handleDetokenize, handleTokenize } from './tokenize-handler.js';
 
 /** A running simulator. */
 export interface SimulatorHandle {
@@ -38,6 +40,9 @@ const ROUTES: Record<string, { method: string; handle: RouteHandler }> = {
     method: 'POST',
     handle: (ctx, req, res, t) => handleGenerate(ctx, 'chat', req, res, t),
   },
+  // vLLM serves these two at the root, not under /v1.
+  '/tokenize': { method: 'POST', handle: (ctx, req, res) => handleTokenize(ctx, req, res) },
+  '/detokenize': { method: 'POST', handle: (ctx, req, res) => handleDetokenize(ctx, req, res) },
   '/v1/models': {
     method: 'GET',
     handle: (ctx, _req, res) => {

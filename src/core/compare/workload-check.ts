@@ -6,7 +6,22 @@ import { LlmloadError } from '../../errors.js';
  */
 
 /** The fields that define a workload, each as a comparable value. */
-export const WORKLOAD_FIELDS = ['arrival', 'ratePerSec', 'maxConcurrency', 'wordLambda', 'maxTokens', 'model', 'api'] as const;
+export const WORKLOAD_FIELDS = [
+  'arrival',
+  'ratePerSec',
+  'maxConcurrency',
+  'dataset',
+  'datasetSha256',
+  'inputTokens',
+  'outputTokens',
+  'tokenizer',
+  'prefixTokens',
+  'prefixGroups',
+  'wordLambda',
+  'maxTokens',
+  'model',
+  'api',
+] as const;
 export type WorkloadField = (typeof WORKLOAD_FIELDS)[number];
 
 /** A workload as compared: numbers and strings, `undefined` for "not set" (a server default). */
@@ -37,7 +52,17 @@ export function workloadOf(config: Record<string, unknown>): Workload {
     // A rate of Infinity ("inf" in the file) means all at once, limited by the cap.
     ratePerSec: config.ratePerSec === Infinity ? 'inf' : pick('ratePerSec'),
     maxConcurrency: pick('maxConcurrency'),
-    wordLambda: pick('wordLambda'),
+    // Runs saved before request sources existed sent the seed's words.
+    dataset: pick('dataset') ?? 'words',
+    datasetSha256: pick('datasetSha256'),
+    inputTokens: pick('inputTokens'),
+    outputTokens: pick('outputTokens'),
+    // The seed's words are not tokenised (unless a prefix is): its tokenizer does not change them.
+    tokenizer: (pick('dataset') ?? 'words') === 'words' && !(Number(config.prefixTokens) > 0) ? undefined : pick('tokenizer'),
+    prefixTokens: pick('prefixTokens') ?? 0,
+    prefixGroups: Number(config.prefixTokens) > 0 ? pick('prefixGroups') : undefined,
+    // Word counts only shape the seed's words.
+    wordLambda: (pick('dataset') ?? 'words') === 'words' ? pick('wordLambda') : undefined,
     maxTokens: pick('maxTokens'),
     model: pick('model'),
     api: pick('api'),

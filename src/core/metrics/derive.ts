@@ -4,6 +4,12 @@ import type { RequestRecord } from './request-record.js';
 export interface RequestMetrics {
   /** Time to first token: first content chunk's arrival minus the send time. */
   ttftMs: number | null;
+  /**
+   * Time to first output token: the first chunk of answer text minus the send time (GuideLLM's
+   * TTFOT, AIPerf's TTFO). Equal to TTFT for a model that does not reason; later for one that
+   * streams its reasoning first; null when a reasoning model gave no answer at all.
+   */
+  ttfotMs: number | null;
   /** End-to-end latency: response end minus send time. */
   latencyMs: number;
   /**
@@ -30,6 +36,9 @@ export function deriveRequestMetrics(r: RequestRecord): RequestMetrics {
   const latencyMs = r.endAtMs - r.sentAtMs;
   const first = r.contentTimesMs[0];
   const ttftMs = first === undefined ? null : first - r.sentAtMs;
+  const reasoned = r.reasoningTimesMs !== undefined && r.reasoningTimesMs.length > 0;
+  const answerAt = reasoned ? (r.firstAnswerAtMs ?? null) : (first ?? null);
+  const ttfotMs = answerAt === null ? null : answerAt - r.sentAtMs;
   const tpotMs = ttftMs !== null && r.outputTokens > 1 ? (latencyMs - ttftMs) / (r.outputTokens - 1) : null;
   const itlMs: number[] = [];
   for (let i = 1; i < r.contentTimesMs.length; i++) {
@@ -38,6 +47,7 @@ export function deriveRequestMetrics(r: RequestRecord): RequestMetrics {
   const latencyS = latencyMs / 1000;
   return {
     ttftMs,
+    ttfotMs,
     latencyMs,
     tpotMs,
     itlMs,

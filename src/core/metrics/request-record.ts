@@ -63,12 +63,37 @@ export const requestRecordSchema = z.object({
     .nullable(),
   promptWords: z.number().int().nonnegative(),
   inputTokens: z.number().int().nonnegative(),
-  inputTokensSource: z.enum(['usage', 'prompt_words']),
+  /**
+   * Where inputTokens came from: the server's usage, else the run's tokenizer (a token-counted
+   * source), else the seed's word count.
+   */
+  inputTokensSource: z.enum(['usage', 'tokenizer', 'prompt_words']),
   outputTokens: z.number().int().nonnegative(),
   outputTokensSource: z.enum(['usage', 'content_chunks']),
   finishReason: z.string().nullable(),
   /** GPU memory in MiB (peak while in flight); null until GPU telemetry fills it. */
   gpuMemoryMb: z.number().nullable(),
+  /** The request source's own id for the request (`row 17 (id abc)`, `line 42`, `random 3`). */
+  sourceId: z.string().optional(),
+  /** Output tokens asked for (max_tokens); null: the server decided. */
+  requestedOutputTokens: z.number().int().positive().nullable().optional(),
+  /** Input tokens by the run's tokenizer, without special tokens or chat template; null: not counted. */
+  promptTokens: z.number().int().nonnegative().nullable().optional(),
+  /**
+   * The server's usage.prompt_tokens minus promptTokens: what the server added (BOS, the chat
+   * template's tokens), or a tokenizer disagreement when it varies. null when either is missing.
+   */
+  templateTokens: z.number().int().nullable().optional(),
+  /** Messages sent (chat), for grouping template overheads; 0 for a text prompt. */
+  messages: z.number().int().nonnegative().optional(),
+  /** Which shared prefix (--prefix-groups) the request was drawn into. */
+  prefixGroup: z.number().int().nonnegative().optional(),
+  /** Arrival of every chunk that carried reasoning text (a subset of contentTimesMs); absent: none. */
+  reasoningTimesMs: z.array(z.number()).optional(),
+  /** Arrival of the first chunk of answer (not reasoning) text; null: no answer came. Absent without reasoning. */
+  firstAnswerAtMs: z.number().nullable().optional(),
+  /** usage.completion_tokens_details.reasoning_tokens, when the server sent it. */
+  reasoningTokens: z.number().int().nonnegative().nullable().optional(),
   /** A warm-up request (the run's first --warmup requests): recorded, but left out of every statistic. */
   warmup: z.literal(true).optional(),
 });

@@ -43,6 +43,8 @@ export interface RunSummary {
   /** How many completed requests took their token counts from the server's usage. */
   tokenSources: { inputFromUsage: number; outputFromUsage: number };
   ttftMs: DistributionSummary | null;
+  /** Time to first answer token (after any reasoning); absent in runs saved before it existed. */
+  ttfotMs?: DistributionSummary | null;
   tpotMs: DistributionSummary | null;
   itlMs: DistributionSummary | null;
   latencyMs: DistributionSummary | null;
@@ -51,9 +53,32 @@ export interface RunSummary {
   clientQueueMs: DistributionSummary | null;
   /** Over every request sent: time inside the HTTP client between dispatch and the write. */
   sendDelayMs: DistributionSummary | null;
+  /** Did the server do what was asked? Absent in runs saved before the checks existed. */
+  lengthChecks?: LengthChecks;
+  /** Reasoning models: requests that streamed reasoning, its tokens, and those that gave no answer. */
+  reasoning?: { requests: number; tokens: number; noAnswer: number };
 }
 
-const METRICS = ['ttftMs', 'tpotMs', 'itlMs', 'latencyMs', 'scheduleLagMs', 'clientQueueMs', 'sendDelayMs'] as const;
+/**
+ * The lengths the server produced against those asked for, over completed requests.
+ *
+ * Output: a request that asked for N tokens (max_tokens) and got more than one token fewer or more
+ * (AIPerf's and inference-perf's tolerance) is `short` or `long`. Without ignore_eos a model may
+ * stop early at its EOS and show here as short; with it, any short request is a server that did not
+ * honour it — and every tokens-per-second figure would otherwise be silently wrong.
+ *
+ * Input: our tokenizer's count against the server's usage.prompt_tokens. Their difference is what
+ * the server adds (a BOS, the chat template), the same for every request of one shape (API and
+ * message count); `templateTokens` gives its most common value per shape, and a request whose
+ * difference is more than one token away from its shape's is `mismatched`: the server's tokenizer
+ * counts this prompt differently from ours (see docs/workloads.md).
+ */
+export interface LengthChecks {
+  output: { checked: number; mismatched: number; short: number; long: number };
+  input: { checked: number; mismatched: number; templateTokens: Record<string, number> };
+}
+
+const METRICS = ['ttftMs', 'ttfotMs', 'tpotMs', 'itlMs', 'latencyMs', 'scheduleLagMs', 'clientQueueMs', 'sendDelayMs'] as const;
 type MetricName = (typeof METRICS)[number];
 
 /**
@@ -82,6 +107,14 @@ interface AccumulatorParts {
   warmup: number;
   /** Earliest dispatch of a counted request (the window's start once warm-up requests were seen). */
   firstDispatchMs: number;
+  outputChecked: number;
+  outputShort: number;
+  outputLong: number;
+  /** shape ("messages=2") -> template tokens -> requests: few distinct values when tokenizers agree. */
+  templateCounts: Map<string, Map<number, number>>;
+  reasoningRequests: number;
+  reasoningTokens: number;
+  noAnswer: number;
 }
 
 export function createSummaryAccumulator(): SummaryAccumulator {
@@ -98,6 +131,13 @@ export function createSummaryAccumulator(): SummaryAccumulator {
     lastEndMs: 0,
     warmup: 0,
     firstDispatchMs: Infinity,
+    outputChecked: 0,
+    outputShort: 0,
+    outputLong: 0,
+    templateCounts: new Map(),
+    reasoningRequests: 0,
+    reasoningTokens: 0,
+    noAnswer: 0,
   };
   const acc: SummaryAccumulator = {
     parts,
@@ -130,6 +170,8 @@ export function createSummaryAccumulator(): SummaryAccumulator {
       if (r.outputTokensSource === 'usage') parts.outputFromUsage++;
       parts.hist.latencyMs.add(m.latencyMs);
       if (m.ttftMs !== null) parts.hist.ttftMs.add(m.ttftMs);
+      if (m.ttfotMs !== null) parts.hist.ttfotMs.add(m.ttfotMs);
+      checkLengths(parts, r);
       if (m.tpotMs !== null) parts.hist.tpotMs.add(m.tpotMs);
       for (const gap of m.itlMs) parts.hist.itlMs.add(gap);
     },
@@ -149,6 +191,17 @@ export function createSummaryAccumulator(): SummaryAccumulator {
       parts.lastEndMs = Math.max(parts.lastEndMs, o.lastEndMs);
       parts.warmup += o.warmup;
       parts.firstDispatchMs = Math.min(parts.firstDispatchMs, o.firstDispatchMs);
+      parts.outputChecked += o.outputChecked;
+      parts.outputShort += o.outputShort;
+      parts.outputLong += o.outputLong;
+      for (const [shape, values] of o.templateCounts) {
+        const mine = parts.templateCounts.get(shape) ?? new Map<number, number>();
+        for (const [v, n] of values) mine.set(v, (mine.get(v) ?? 0) + n);
+        parts.templateCounts.set(shape, mine);
+      }
+      parts.reasoningRequests += o.reasoningRequests;
+      parts.reasoningTokens += o.reasoningTokens;
+      parts.noAnswer += o.noAnswer;
     },
     summarize() {
       // Without warm-up the window opens at the run's start (offset 0, when the first arrival is due),
@@ -180,10 +233,54 @@ export function createSummaryAccumulator(): SummaryAccumulator {
         scheduleLagMs: dist('scheduleLagMs'),
         clientQueueMs: dist('clientQueueMs'),
         sendDelayMs: dist('sendDelayMs'),
+        ttfotMs: dist('ttfotMs'),
+        lengthChecks: summarizeLengthChecks(parts),
+        reasoning: { requests: parts.reasoningRequests, tokens: parts.reasoningTokens, noAnswer: parts.noAnswer },
       };
     },
   };
   return acc;
+}
+
+function checkLengths(parts: AccumulatorParts, r: RequestRecord): void {
+  const asked = r.requestedOutputTokens;
+  if (asked !== null && asked !== undefined) {
+    parts.outputChecked++;
+    if (r.outputTokens < asked - 1) parts.outputShort++;
+    else if (r.outputTokens > asked + 1) parts.outputLong++;
+  }
+  if (r.templateTokens !== null && r.templateTokens !== undefined) {
+    const shape = `messages=${r.messages ?? 0}`;
+    const values = parts.templateCounts.get(shape) ?? new Map<number, number>();
+    values.set(r.templateTokens, (values.get(r.templateTokens) ?? 0) + 1);
+    parts.templateCounts.set(shape, values);
+  }
+  if (r.reasoningTimesMs !== undefined && r.reasoningTimesMs.length > 0) {
+    parts.reasoningRequests++;
+    if (r.firstAnswerAtMs === null) parts.noAnswer++;
+  }
+  if (r.reasoningTokens) parts.reasoningTokens += r.reasoningTokens;
+}
+
+function summarizeLengthChecks(parts: AccumulatorParts): LengthChecks {
+  let checked = 0;
+  let mismatched = 0;
+  const templateTokens: Record<string, number> = {};
+  for (const [shape, values] of parts.templateCounts) {
+    // The most common difference is the template's; ties go to the smaller value (deterministic).
+    let mode = 0;
+    let best = -1;
+    for (const [v, n] of values) if (n > best || (n === best && v < mode)) [mode, best] = [v, n];
+    templateTokens[shape] = mode;
+    for (const [v, n] of values) {
+      checked += n;
+      if (Math.abs(v - mode) > 1) mismatched += n;
+    }
+  }
+  return {
+    output: { checked: parts.outputChecked, mismatched: parts.outputShort + parts.outputLong, short: parts.outputShort, long: parts.outputLong },
+    input: { checked, mismatched, templateTokens },
+  };
 }
 
 /** Summarise a complete list of records (a saved run re-analysed). */
