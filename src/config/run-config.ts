@@ -3,8 +3,7 @@ import { API_KINDS } from '../clients/protocol.js';
 import { LENGTH_SPEC_SYNTAX, parseLengthSpec } from '../core/prompts/length-spec.js';
 
 /** Where prompts come from (the request sources). */
-// sharegpt and jsonl (streamed dataset files) are the next step of this work: see docs/workloads.md.
-export const DATASETS = ['words', 'random'] as const;
+export const DATASETS = ['words', 'random', 'sharegpt', 'jsonl'] as const;
 
 /** A length spec as typed (`1024`, `512:2048`, `normal:1024,256`), validated. */
 const lengthSpec = z.string().superRefine((raw, ctx) => {
@@ -96,7 +95,7 @@ export const runConfigSchema = z.object({
   /** Skip (and count) bad dataset rows instead of refusing the file. */
   skipBadRows: z.boolean(),
 }).superRefine((c, ctx) => {
-  const needsFile = false;
+  const needsFile = c.dataset === 'sharegpt' || c.dataset === 'jsonl';
   if (needsFile && c.datasetPath === undefined) {
     ctx.addIssue({ code: 'custom', path: ['datasetPath'], message: `--dataset ${c.dataset} needs a file` });
   }

@@ -15,7 +15,8 @@ import { startRunTelemetry, type RunTelemetry } from '../telemetry/run-telemetry
 import type { TelemetrySummary } from '../telemetry/telemetry-summary.js';
 import { TOOL } from '../version.js';
 import { ignoreEosOf, openRequestSource, type RequestSource } from '../workload/request-source.js';
-import type { WorkloadInfo } from '../workload/workload-info.js';
+import { datasetNotices, type WorkloadInfo } from '../workload/workload-info.js';
+import { parseTokenizerSpec } from '../tokenizers/load-tokenizer.js';
 import { createMonotonicClock, type Clock } from './clock.js';
 import { createDeferredWork } from './deferred-work.js';
 import { sendRequest, toRecord } from './execute-request.js';
@@ -157,22 +158,26 @@ async function runAgainst(
   }
 
   const setupNow = (): number => clock.now();
+  // Prompts are drawn, built and counted before offset 0: never on the request path. A bad dataset
+  // is refused before anything is sent, unless the server's own tokenizer is needed to read it.
+  const openSource = (server?: Parameters<typeof openRequestSource>[0]['server']): Promise<RequestSource> =>
+    openRequestSource({ config, count: config.totalRequests, chat: protocol.chat, ...(server ? { server } : {}) });
+  const checkSource = (s: RequestSource): RequestSource => {
+    if (s.hasMessages && !protocol.chat) {
+      throw new ConfigError([
+        {
+          field: '--dataset-path',
+          message: `${config.datasetPath ?? 'the dataset'} holds chat messages, but ${api} takes a text prompt: use a chat endpoint (/v1/chat/completions, /api/chat) or --api openai-chat`,
+        },
+      ]);
+    }
+    return s;
+  };
+  const serverTokenizer = parseTokenizerSpec(config.tokenizer).kind === 'server';
+  const early = serverTokenizer ? undefined : checkSource(await openSource());
   const pre = await preflight({ agent, url, api, protocol, headers, model: config.model, now: setupNow });
-  // Prompts are drawn, built and counted now, before offset 0: never on the request path.
-  const source = await openRequestSource({
-    config,
-    count: config.totalRequests,
-    chat: protocol.chat,
-    server: { origin: url.origin, model: pre.model, dispatcher: agent, headers },
-  });
-  if (source.hasMessages && !protocol.chat) {
-    throw new ConfigError([
-      {
-        field: '--dataset-path',
-        message: `${config.datasetPath ?? 'the dataset'} holds chat messages, but ${api} takes a text prompt: use a chat endpoint (/v1/chat/completions, /api/chat) or --api openai-chat`,
-      },
-    ]);
-  }
+  const source = early ?? checkSource(await openSource({ origin: url.origin, model: pre.model, dispatcher: agent, headers }));
+  for (const line of datasetNotices(source.info)) hooks.onNotice?.(line);
   if (config.warmup) {
     await warmConnections({ agent, origin: url.origin, headers, count: Math.min(config.maxConcurrency, 1024), now: setupNow });
   }

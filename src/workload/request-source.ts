@@ -23,6 +23,7 @@ import { ConfigError } from '../errors.js';
 import { loadTokenizer, parseTokenizerSpec } from '../tokenizers/load-tokenizer.js';
 import type { ServerTokenizerOptions } from '../tokenizers/server-tokenizer.js';
 import type { Tokenizer } from '../tokenizers/tokenizer.js';
+import { loadDataset } from './load-dataset.js';
 import type { WorkloadInfo } from './workload-info.js';
 
 export interface RequestSource {
@@ -40,8 +41,8 @@ export interface OpenSourceOptions {
   count: number;
   /** The endpoint takes chat messages: shared prefixes go in a system message. */
   chat: boolean;
-  /** For --tokenizer server. */
-  server: ServerTokenizerOptions;
+  /** For --tokenizer server (absent: the source is opened before the server is reached). */
+  server?: ServerTokenizerOptions;
 }
 
 /** Words in the nonce that --unique-prefix puts before every prompt: 4 word tokens, ~10^13 choices. */
@@ -99,7 +100,20 @@ export async function openRequestSource(o: OpenSourceOptions): Promise<RequestSo
       items.push({ sourceId: `random ${i}`, prompt: text, inputTokens: n, words: n });
     }
   } else {
-    throw new ConfigError([{ field: '--dataset', message: `${String(c.dataset)} is not available` }]);
+    if (c.datasetPath === undefined) throw new ConfigError([{ field: '--dataset-path', message: `--dataset ${c.dataset} needs a file` }]);
+    const loaded = await loadDataset({
+      format: c.dataset,
+      path: c.datasetPath,
+      count: o.count,
+      seed,
+      order: c.datasetOrder,
+      tokenizer: tokenizer!,
+      filters: c.datasetFilters,
+      outputOverride: outputSpec ? { fixed: outputSpec.kind === 'fixed' ? outputSpec.value : null } : null,
+      skipBadRows: c.skipBadRows,
+    });
+    items = loaded.items;
+    info.dataset = { format: c.dataset, order: c.datasetOrder, file: loaded.file, stats: loaded.stats };
   }
   const groupRng = createRng(deriveSeed(seed, 'prefix-groups'));
   const prepared: WorkloadItem[] = [];

@@ -1,3 +1,5 @@
+import type { DatasetStats } from './load-dataset.js';
+
 /**
  * What a run sent, as summary.json records it: the source, its file (path, size, sha256), the
  * tokenizer and every parameter, so `compare` can tell two workloads apart and a run can be repeated.
@@ -18,6 +20,31 @@ export interface WorkloadInfo {
     format: 'sharegpt' | 'jsonl';
     order: 'random' | 'file';
     file: { path: string; sizeBytes: number; sha256: string };
-    stats: Record<string, unknown>;
+    stats: DatasetStats;
   } | null;
+}
+
+/** What a user should hear about the dataset before the run: rows skipped, filtered, or repeated. */
+export function datasetNotices(info: WorkloadInfo): string[] {
+  const d = info.dataset;
+  if (!d) return [];
+  const s = d.stats;
+  const out: string[] = [];
+  if (s.badRows > 0) {
+    out.push(`llmload: skipped ${s.badRows} malformed rows of ${d.file.path} (--skip-bad-rows); the first: ${s.badRowExamples[0] ?? ''}`);
+  }
+  const f = s.filtered;
+  if (f.tooShort + f.inputTooLong + f.totalTooLong > 0) {
+    out.push(
+      `llmload: the length filters left out ${f.tooShort + f.inputTooLong + f.totalTooLong} of ${s.counted} rows counted ` +
+        `(${f.tooShort} too short, ${f.inputTooLong} over the input limit, ${f.totalTooLong} over the total limit; see --dataset-min-tokens and friends)`,
+    );
+  }
+  if (s.repeated > 0) {
+    out.push(
+      `llmload: ${d.file.path} has ${s.distinctRows} usable rows for ${s.distinctRows + s.repeated} requests: ` +
+        `${s.repeated} requests reuse rows (${d.order === 'random' ? 'drawn again with the seed' : 'from the start again'})`,
+    );
+  }
+  return out;
 }
