@@ -12,6 +12,31 @@ const ERROR_EXAMPLES = 5;
 /** The server's /v1/models answer is shown up to this many characters. */
 const MODELS_CHARS = 4000;
 
+/** Workload, length checks and reasoning, as summary rows (present in newer runs only). */
+function lengthCheckRows(run: SavedRun): [string, string][] {
+  const rows: [string, string][] = [];
+  const w = run.result.workload;
+  if (w?.source) {
+    const parts = [w.source];
+    if (w.dataset) parts.push(`${w.dataset.file.path} (sha256 ${w.dataset.file.sha256.slice(0, 12)}…)`);
+    if (w.tokenizer) parts.push(`tokenizer ${w.tokenizer.name}`);
+    rows.push(['workload', parts.join(', ')]);
+  }
+  const s = run.result.summary;
+  const l = s.lengthChecks;
+  if (l && l.output.checked > 0) {
+    rows.push(['output lengths as asked', l.output.mismatched === 0 ? `all ${formatCount(l.output.checked)} within 1 token` : `${formatCount(l.output.mismatched)} of ${formatCount(l.output.checked)} off by more than 1 token`]);
+  }
+  if (l && l.input.checked > 0) {
+    const shapes = Object.entries(l.input.templateTokens).map(([shape, n]) => `${n} (${shape})`);
+    rows.push(['server adds to prompts', `${shapes.join(', ')} tokens; ${formatCount(l.input.mismatched)} of ${formatCount(l.input.checked)} prompts counted differently`]);
+  }
+  if (s.reasoning && s.reasoning.requests > 0) {
+    rows.push(['reasoning', `${formatCount(s.reasoning.requests)} requests, ${formatCount(s.reasoning.tokens)} tokens; ${formatCount(s.reasoning.noAnswer)} with no answer`]);
+  }
+  return rows;
+}
+
 /**
  * The report's text sections as HTML: notices, the summary, errors, and the configuration. Every value
  * that came from the server or the user goes through `e` (escapeHtml); numbers are formatted here.
@@ -30,6 +55,17 @@ export function renderHeader(run: SavedRun): string {
 
 export function renderNotices(run: SavedRun): string {
   const notes: string[] = [];
+  for (const w of run.result.workload?.warnings ?? []) notes.push(`<b>Warning:</b> ${e(w)}`);
+  const l = run.result.summary.lengthChecks;
+  if (l && l.output.mismatched > 0) {
+    notes.push(
+      `<b>${formatCount(l.output.mismatched)} of ${formatCount(l.output.checked)}</b> requests got an output length more than 1 token away from what was asked ` +
+        `(${formatCount(l.output.short)} short, ${formatCount(l.output.long)} long): token rates are not for the asked lengths.`,
+    );
+  }
+  if (l && l.input.mismatched > 0) {
+    notes.push(`<b>${formatCount(l.input.mismatched)} of ${formatCount(l.input.checked)}</b> prompts were counted differently by the server's tokenizer than by llmload's (see docs/workloads.md).`);
+  }
   if (run.result.interrupted) notes.push('This run was <b>interrupted</b>: it shows what was gathered before the stop.');
   if (run.result.requestsNotSent) notes.push(`${formatCount(run.result.requestsNotSent)} requests had arrived but were never sent before the stop.`);
   if (run.skipped.count) {
@@ -54,9 +90,11 @@ export function renderSummary(run: SavedRun): string {
     ['output token throughput', `${formatNumber(s.outputTokenThroughputPerSec)} tok/s`],
     ['total token throughput', `${formatNumber(s.totalTokenThroughputPerSec)} tok/s`],
     ['tokens in / out', `${formatCount(s.totalInputTokens)} / ${formatCount(s.totalOutputTokens)}`],
+    ...lengthCheckRows(run),
   ];
   const dist: [string, SavedDistribution | null][] = [
     ['TTFT', s.ttftMs],
+    ...(s.ttfotMs ? ([['TTFOT (first answer token)', s.ttfotMs]] as [string, SavedDistribution | null][]) : []),
     ['TPOT', s.tpotMs],
     ['ITL', s.itlMs],
     ['latency (end to end)', s.latencyMs],

@@ -45,6 +45,16 @@ export const summarySchema = z.object({
   clientQueueMs: distributionSchema.nullable(),
   /** Dispatch to the request's bytes leaving (older runs have none). */
   sendDelayMs: distributionSchema.nullable().optional(),
+  /** Time to first answer token (newer runs only). */
+  ttfotMs: distributionSchema.nullable().optional(),
+  /** Lengths asked against lengths served (newer runs only). */
+  lengthChecks: z
+    .object({
+      output: z.object({ checked: z.number(), mismatched: z.number(), short: z.number(), long: z.number() }),
+      input: z.object({ checked: z.number(), mismatched: z.number(), templateTokens: z.record(z.string(), z.number()) }),
+    })
+    .optional(),
+  reasoning: z.object({ requests: z.number(), tokens: z.number(), noAnswer: z.number() }).optional(),
 });
 
 /** JSON has no Infinity: the run writer saves `--rate inf` as the string "inf". */
@@ -74,7 +84,12 @@ export const savedResultSchema = z.object({
   telemetry: z.unknown().optional().transform(parseTelemetryStatus),
   /** What was sent (newer runs only): the dataset file's hash is part of the compared workload. */
   workload: z
-    .looseObject({ dataset: z.looseObject({ file: z.looseObject({ sha256: z.string() }) }).nullable().optional() })
+    .looseObject({
+      source: z.string().optional(),
+      tokenizer: z.looseObject({ name: z.string() }).nullable().optional(),
+      dataset: z.looseObject({ file: z.looseObject({ path: z.string(), sha256: z.string() }) }).nullable().optional(),
+      warnings: z.array(z.string()).optional(),
+    })
     .optional(),
 });
 

@@ -121,6 +121,7 @@ function lengthCheckLines(r: RunResult): [string, string][] {
     out.push(['server adds to prompts', `${template} tokens`]);
     if (l.input.mismatched > 0) out.push(['input token MISMATCH', `${l.input.mismatched} of ${l.input.checked}: the server's tokenizer counts differently from --tokenizer ${r.workload?.tokenizer?.name ?? ''}`]);
   }
+  for (const w of r.workload?.warnings ?? []) out.push(['WARNING', w]);
   const rs = r.summary.reasoning;
   if (rs && rs.requests > 0) {
     out.push(['reasoning', `${rs.requests} requests reasoned, ${rs.tokens} reasoning tokens${rs.noAnswer ? `; ${rs.noAnswer} gave NO ANSWER (reasoning used up max_tokens)` : ''}`]);

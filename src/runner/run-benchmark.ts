@@ -15,6 +15,7 @@ import { startRunTelemetry, type RunTelemetry } from '../telemetry/run-telemetry
 import type { TelemetrySummary } from '../telemetry/telemetry-summary.js';
 import { TOOL } from '../version.js';
 import { ignoreEosOf, openRequestSource, type RequestSource } from '../workload/request-source.js';
+import { prefixCacheWarning } from '../workload/prefix-cache-warning.js';
 import { datasetNotices, type WorkloadInfo } from '../workload/workload-info.js';
 import { parseTokenizerSpec } from '../tokenizers/load-tokenizer.js';
 import { createMonotonicClock, type Clock } from './clock.js';
@@ -202,7 +203,10 @@ async function runAgainst(
     await telemetry.stop().catch(() => undefined);
     throw err;
   }
-  return { ...result, telemetry: await telemetry.stop(), workload: source.info };
+  const telemetrySummary = await telemetry.stop();
+  const warning = prefixCacheWarning(source.info, telemetrySummary);
+  if (warning) hooks.onNotice?.(`llmload: warning: ${warning}`);
+  return { ...result, telemetry: telemetrySummary, workload: { ...source.info, warnings: warning ? [warning] : [] } };
 }
 
 interface TimedRunContext {

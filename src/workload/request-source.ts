@@ -70,6 +70,7 @@ export async function openRequestSource(o: OpenSourceOptions): Promise<RequestSo
     ignoreEos: ignoreEosOf(c),
     prefix: { tokens: c.prefixTokens, groups: c.prefixTokens > 0 ? c.prefixGroups : 0, unique: c.uniquePrefix, nonce: frame?.nonce ?? null },
     dataset: null,
+    warnings: [],
   };
 
   if (c.dataset === 'words') {

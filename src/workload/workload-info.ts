@@ -22,6 +22,8 @@ export interface WorkloadInfo {
     file: { path: string; sizeBytes: number; sha256: string };
     stats: DatasetStats;
   } | null;
+  /** What the run found about its workload (a prefix cache warm from an earlier run); set after the run. */
+  warnings: string[];
 }
 
 /** What a user should hear about the dataset before the run: rows skipped, filtered, or repeated. */

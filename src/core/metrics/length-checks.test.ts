@@ -24,7 +24,7 @@ describe('length checks', () => {
       record({ templateTokens: null }),
     ];
     const s = summarizeRecords(rs);
-    expect(s.lengthChecks?.input).toEqual({ checked: 8, mismatched: 1, templateTokens: { 'messages=2': 7, 'messages=0': 1 } });
+    expect(s.lengthChecks?.input).toEqual({ checked: 8, mismatched: 1, templateTokens: { 'messages=2': 7, text: 1 } });
     // Merged halves give the same answer as the whole.
     const a = createSummaryAccumulator();
     const b = createSummaryAccumulator();

@@ -250,7 +250,7 @@ function checkLengths(parts: AccumulatorParts, r: RequestRecord): void {
     else if (r.outputTokens > asked + 1) parts.outputLong++;
   }
   if (r.templateTokens !== null && r.templateTokens !== undefined) {
-    const shape = `messages=${r.messages ?? 0}`;
+    const shape = r.messages ? `messages=${r.messages}` : 'text';
     const values = parts.templateCounts.get(shape) ?? new Map<number, number>();
     values.set(r.templateTokens, (values.get(r.templateTokens) ?? 0) + 1);
     parts.templateCounts.set(shape, values);
