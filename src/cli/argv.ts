@@ -22,7 +22,8 @@ export function normalizeFlagSpelling(argv: readonly string[]): string[] {
 /**
  * Other tools' spellings of llmload's flags, so their users' scripts carry over: vLLM's
  * `bench serve` (--dataset-name, --random-input-len, --random-output-len, --sharegpt-output-len,
- * --random-prefix-len, --extra-request-body) and AIPerf's (--extra-inputs is a different shape and
+ * --random-prefix-len, --extra-request-body, --request-rate, --num-prompts, --ramp-up-*) and AIPerf's
+ * (--request-count, --arrival-smoothness, --concurrency; --extra-inputs is a different shape and
  * not aliased). `--random-range-ratio` is a flag of its own (it widens both lengths).
  */
 export const FLAG_ALIASES: Readonly<Record<string, string>> = {
@@ -32,6 +33,16 @@ export const FLAG_ALIASES: Readonly<Record<string, string>> = {
   '--sharegpt-output-len': '--output-tokens',
   '--random-prefix-len': '--prefix-tokens',
   '--extra-request-body': '--extra-body',
+  // vLLM's and AIPerf's names for the rate, the request count and the arrival shape.
+  '--request-rate': '--rate',
+  '--num-prompts': '--total-requests',
+  '--request-count': '--total-requests',
+  '--arrival-smoothness': '--burstiness',
+  '--ramp-up-strategy': '--ramp-up',
+  '--ramp-up-start-rps': '--ramp-up-start',
+  '--ramp-up-end-rps': '--ramp-up-end',
+  // AIPerf's --concurrency is closed-loop users (vLLM's --max-concurrency is the cap: llmload's too).
+  '--concurrency': '--users',
 };
 
 /** A flag's string value as a number, or a problem message naming the flag. */

@@ -2,6 +2,8 @@ import { Command } from 'commander';
 import { ConfigError, type ConfigProblem } from '../errors.js';
 import { renderSummaryTable } from '../report/summary-table.js';
 import { runBenchmark, type RunResult } from '../runner/run-benchmark.js';
+import { parseStages } from '../core/arrival/rate-profile.js';
+import { LENGTH_SPEC_SYNTAX } from '../core/prompts/length-spec.js';
 import { parseNumberFlag } from './argv.js';
 import type { CliIo } from './io.js';
 import { defaultOutDir, prepareOutDir } from './output-dir.js';
@@ -12,22 +14,60 @@ import { addWorkloadOptions, parseHeaderFlags, extraArgumentProblems, parseWorkl
 
 interface RunFlags extends WorkloadFlags {
   rate?: string;
+  rampUp?: string;
+  rampUpStart?: string;
+  rampUpEnd?: string;
+  stages?: string;
+  users?: string;
+  thinkTime?: string;
 }
 
 export function runCommand(io: CliIo): Command {
   const cmd = new Command('run')
     .description('benchmark an endpoint with Poisson arrivals (default target: the built-in simulator)')
-    .option('--rate <req/s>', 'Poisson arrival rate in requests per second, or inf (default 5)');
+    .option('--rate <req/s>', 'arrival rate in requests per second, or inf (default 5); also --request-rate')
+    .option('--ramp-up <strategy>', "the rate ramps over --duration: linear or exponential (vLLM's --ramp-up-strategy)")
+    .option('--ramp-up-start <req/s>', 'rate at the ramp\'s start; also --ramp-up-start-rps')
+    .option('--ramp-up-end <req/s>', 'rate at the ramp\'s end; also --ramp-up-end-rps')
+    .option('--stages <list>', 'steps of rate:seconds, e.g. 10:60,20:60,40:120 (the run lasts their sum; a summary row each)')
+    .option('--users <n>', 'closed loop: N users, each sending its next request when its last one ends; also --concurrency (AIPerf)')
+    .option('--think-time <ms>', `closed loop: a user's pause between requests, ms: ${LENGTH_SPEC_SYNTAX}`);
   return addWorkloadOptions(cmd, { totalRequests: '20', maxConcurrency: '5' })
     .action(async (flags: RunFlags, cmd: Command) => {
       io.exitCode = await executeRun(flags, cmd.args, io);
     });
 }
 
+/** --ramp-up, --stages, --users, --think-time; --rate cannot be given beside the first three. */
+function arrivalShapeFlags(flags: RunFlags, problems: ConfigProblem[]): Record<string, unknown> {
+  const num = (flag: string, raw: string | undefined): number | undefined => parseNumberFlag(flag, raw, problems);
+  const out: Record<string, unknown> = {};
+  const rampGiven = flags.rampUp !== undefined || flags.rampUpStart !== undefined || flags.rampUpEnd !== undefined;
+  if (rampGiven) {
+    if (flags.rampUp === undefined || flags.rampUpStart === undefined || flags.rampUpEnd === undefined) {
+      problems.push({ field: '--ramp-up', message: 'needs all three of --ramp-up linear|exponential, --ramp-up-start R0 and --ramp-up-end R1' });
+    } else if (flags.rampUp !== 'linear' && flags.rampUp !== 'exponential') {
+      problems.push({ field: '--ramp-up', message: `"${flags.rampUp}" is neither linear nor exponential` });
+    } else {
+      out.rampUp = { strategy: flags.rampUp, startPerSec: num('--ramp-up-start', flags.rampUpStart), endPerSec: num('--ramp-up-end', flags.rampUpEnd) };
+    }
+  }
+  if (flags.stages !== undefined) {
+    const st = parseStages(flags.stages);
+    if ('error' in st) problems.push({ field: '--stages', message: st.error });
+    else out.stages = st;
+  }
+  out.users = num('--users', flags.users);
+  out.thinkTimeMs = flags.thinkTime;
+  const shaped = rampGiven ? '--ramp-up' : flags.stages !== undefined ? '--stages' : flags.users !== undefined ? '--users' : undefined;
+  if (shaped && flags.rate !== undefined) problems.push({ field: '--rate', message: `cannot be combined with ${shaped}, which sets the rate itself` });
+  return out;
+}
+
 async function executeRun(flags: RunFlags, extra: string[], io: CliIo): Promise<number> {
   const problems: ConfigProblem[] = extraArgumentProblems(extra, 'llmload run --help');
   const ratePerSec = parseNumberFlag('--rate', flags.rate, problems, { allowInfinity: true });
-  const config = parseWorkloadFlags(flags, { ratePerSec }, problems);
+  const config = parseWorkloadFlags(flags, { ratePerSec, ...arrivalShapeFlags(flags, problems) }, problems);
   const simulator = simulatorOptions(flags, problems);
   const headers = parseHeaderFlags(flags.header, problems);
   const outDir = flags.out ?? defaultOutDir(new Date(), flags.label);

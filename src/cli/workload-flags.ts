@@ -46,6 +46,12 @@ export const FLAG_OF: Record<string, string> = {
   headerNames: '--header',
   datasetFilters: '--dataset-max-input-tokens',
   skipBadRows: '--skip-bad-rows',
+  arrival: '--arrival',
+  burstiness: '--burstiness',
+  rampUp: '--ramp-up',
+  stages: '--stages',
+  users: '--users',
+  thinkTimeMs: '--think-time',
 };
 
 /** The flags `llmload run` and `llmload sweep` share: the workload, the target and the outputs. */
@@ -97,6 +103,8 @@ export interface WorkloadFlags {
   datasetMinTokens?: string;
   datasetMaxInputTokens?: string;
   datasetMaxTotalTokens?: string;
+  arrival?: string;
+  burstiness?: string;
 }
 
 /** Add the shared flags; `defaults` names the defaults shown in help where the command's differ. */
@@ -145,6 +153,8 @@ export function addWorkloadOptions(cmd: Command, defaults: { totalRequests: stri
     .option('--dataset-min-tokens <n>', 'sharegpt: drop rows with fewer input or output tokens (default 4, vLLM\'s; none to keep all)')
     .option('--dataset-max-input-tokens <n>', 'sharegpt: drop rows with more input tokens (default 1024; none)')
     .option('--dataset-max-total-tokens <n>', 'sharegpt: drop rows with more input + output tokens (default 2048; none)')
+    .option('--arrival <kind>', 'gaps between arrivals: poisson (default), gamma (with --burstiness), constant (evenly spaced)')
+    .option('--burstiness <B>', "gamma gaps of shape B: 1 is Poisson, < 1 burstier, > 1 smoother (vLLM's; implies --arrival gamma); also --arrival-smoothness")
     .option('--quiet', 'no progress line or notices; only the result folder and errors')
     .option('--json', 'print the result as JSON on stdout instead of the table')
     .allowUnknownOption(true)
@@ -195,6 +205,7 @@ export function parseWorkloadFlags(
     metricsUrl: flags.serverMetrics === false ? 'off' : flags.metricsUrl,
     metricsIntervalMs: num('--metrics-interval', flags.metricsInterval),
     ...workloadSourceFlags(flags, problems),
+    ...arrivalFlags(flags, problems),
   };
   if (flags.serverMetrics === false && flags.metricsUrl !== undefined) {
     problems.push({ field: '--metrics-url', message: 'cannot be combined with --no-server-metrics' });
@@ -209,6 +220,12 @@ export function parseWorkloadFlags(
     problems.push(...err.problems);
     return undefined;
   }
+}
+
+/** --arrival and --burstiness: a burstiness alone means gamma gaps, as in vLLM (which has no --arrival). */
+function arrivalFlags(flags: WorkloadFlags, problems: ConfigProblem[]): Record<string, unknown> {
+  const burstiness = parseNumberFlag('--burstiness', flags.burstiness, problems);
+  return { arrival: flags.arrival ?? (burstiness !== undefined ? 'gamma' : undefined), burstiness };
 }
 
 /** The request source's flags as config fields (undefined where not given: the defaults apply). */

@@ -1,4 +1,7 @@
 import { ConfigError, type ConfigProblem } from '../errors.js';
+import { arrivalBudget } from '../core/arrival/arrival-process.js';
+import { expectedArrivals, profileDurationSec } from '../core/arrival/rate-profile.js';
+import { arrivalPlanOf } from './arrival-plan.js';
 import { RUN_DEFAULTS, runConfigSchema, type RunConfig } from './run-config.js';
 
 /**
@@ -9,7 +12,18 @@ import { RUN_DEFAULTS, runConfigSchema, type RunConfig } from './run-config.js';
 export function parseRunConfig(input: Record<string, unknown>, fieldNames: Record<string, string> = {}): RunConfig {
   const withDefaults = { ...RUN_DEFAULTS, ...dropUndefined(input) };
   const result = runConfigSchema.safeParse(withDefaults);
-  if (result.success) return result.data;
+  if (result.success) {
+    // --stages and --ramp-up end by themselves: without --total_requests, the budget is what they can
+    // bring (the expected count with room to spare), not the seed's default of 20.
+    if (input.totalRequests === undefined) {
+      const plan = arrivalPlanOf(result.data);
+      if (plan.kind === 'open' && plan.profile.kind !== 'constant') {
+        const end = profileDurationSec(plan.profile)!;
+        result.data.totalRequests = arrivalBudget(expectedArrivals(plan.profile, Math.min(end, result.data.durationSec ?? end)), plan.process);
+      }
+    }
+    return result.data;
+  }
   const problems: ConfigProblem[] = result.error.issues.map((issue) => {
     const key = String(issue.path[0] ?? '');
     return { field: fieldNames[key] ?? (key || '(config)'), message: issue.message };

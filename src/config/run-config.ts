@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { API_KINDS } from '../clients/protocol.js';
+import { ARRIVAL_KINDS } from '../core/arrival/arrival-process.js';
 import { LENGTH_SPEC_SYNTAX, parseLengthSpec } from '../core/prompts/length-spec.js';
 
 /** Where prompts come from (the request sources). */
@@ -94,7 +95,47 @@ export const runConfigSchema = z.object({
   }),
   /** Skip (and count) bad dataset rows instead of refusing the file. */
   skipBadRows: z.boolean(),
+  /** Shape of the gaps between arrivals (core/arrival/arrival-process.ts). */
+  arrival: z.enum(ARRIVAL_KINDS),
+  /** Gamma shape B: CV of the gaps 1/sqrt(B); 1 is Poisson (vLLM's --burstiness). */
+  burstiness: z.number().positive({ error: 'must be a number > 0' }).max(1e6).finite().optional(),
+  /** The rate ramps from start to end over --duration (vLLM's --ramp-up-strategy). */
+  rampUp: z
+    .object({
+      strategy: z.enum(['linear', 'exponential']),
+      startPerSec: z.number().nonnegative({ error: 'must be a number >= 0' }).finite(),
+      endPerSec: z.number().nonnegative({ error: 'must be a number >= 0' }).finite(),
+    })
+    .optional(),
+  /** Steps of rate for a duration each (inference-perf's stages); the run lasts their sum. */
+  stages: z.array(z.object({ ratePerSec: z.number().positive().finite(), durationSec: z.number().positive().finite() })).min(1).optional(),
+  /** Closed loop: N users, each sending its next request when its last one ended (plus think time). */
+  users: z.number().int().positive({ error: 'must be a whole number >= 1' }).max(100_000).optional(),
+  /** Think time between a user's requests, ms, as a length spec (N, MIN:MAX, normal:M,SD, lognormal:M,S). */
+  thinkTimeMs: z
+    .string()
+    .superRefine((raw, ctx) => {
+      const s = parseLengthSpec(raw, 0);
+      if ('error' in s) ctx.addIssue({ code: 'custom', message: `${s.error} (milliseconds: ${LENGTH_SPEC_SYNTAX})` });
+    })
+    .optional(),
 }).superRefine((c, ctx) => {
+  if (c.burstiness !== undefined && c.arrival !== 'gamma') {
+    ctx.addIssue({ code: 'custom', path: ['burstiness'], message: `applies to --arrival gamma, not ${c.arrival}` });
+  }
+  if (c.rampUp && c.stages) ctx.addIssue({ code: 'custom', path: ['stages'], message: 'give --stages or --ramp-up, not both' });
+  if (c.rampUp && c.durationSec === undefined) ctx.addIssue({ code: 'custom', path: ['rampUp'], message: 'needs --duration: the ramp runs over it' });
+  if (c.rampUp && c.rampUp.strategy === 'exponential' && !(c.rampUp.startPerSec > 0 && c.rampUp.endPerSec > 0)) {
+    ctx.addIssue({ code: 'custom', path: ['rampUp'], message: 'an exponential ramp needs start and end rates > 0' });
+  }
+  if (c.rampUp && c.rampUp.startPerSec === 0 && c.rampUp.endPerSec === 0) ctx.addIssue({ code: 'custom', path: ['rampUp'], message: 'start and end rates are both 0' });
+  if (c.users !== undefined && (c.rampUp || c.stages)) {
+    ctx.addIssue({ code: 'custom', path: ['users'], message: 'closed-loop users send when their last request ends: no --ramp-up or --stages with them' });
+  }
+  if (c.users !== undefined && c.arrival !== 'poisson') {
+    ctx.addIssue({ code: 'custom', path: ['users'], message: `closed-loop users have no arrival process (--arrival ${c.arrival})` });
+  }
+  if (c.thinkTimeMs !== undefined && c.users === undefined) ctx.addIssue({ code: 'custom', path: ['thinkTimeMs'], message: 'applies to closed-loop --users' });
   const needsFile = c.dataset === 'sharegpt' || c.dataset === 'jsonl';
   if (needsFile && c.datasetPath === undefined) {
     ctx.addIssue({ code: 'custom', path: ['datasetPath'], message: `--dataset ${c.dataset} needs a file` });
@@ -139,4 +180,5 @@ export const RUN_DEFAULTS = {
   // and 2,048 in all.
   datasetFilters: { minTokens: 4, maxInputTokens: 1024, maxTotalTokens: 2048 },
   skipBadRows: false,
+  arrival: 'poisson',
 } as const satisfies Partial<RunConfig>;

@@ -47,6 +47,7 @@ export const CSV_COLUMNS = [
   'reasoning_chunks',
   'reasoning_tokens',
   'prefix_group',
+  'stage',
 ] as const;
 
 type Cell = string | number | boolean | null;
@@ -101,6 +102,7 @@ export function renderCsvRow(r: RequestRecord): string {
     reasoning_chunks: r.reasoningTimesMs?.length ?? 0,
     reasoning_tokens: r.reasoningTokens ?? null,
     prefix_group: r.prefixGroup ?? null,
+    stage: r.stage ?? null,
   };
   return stringify([CSV_COLUMNS.map((c) => row[c])], { cast: { boolean: (b) => (b ? 'true' : 'false') } });
 }

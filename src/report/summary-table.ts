@@ -15,7 +15,13 @@ export function renderSummaryTable(result: RunResult): string {
   if (result.stoppedEarly) kv('STOPPED EARLY', result.stoppedEarly.reason);
   kv('endpoint', `${c.endpoint} (${c.api}${result.target.simulated ? ', built-in simulator' : ''})`);
   kv('model', c.model ?? '(server default)');
-  kv('arrivals', `${c.ratePerSec === Infinity ? 'all at once (rate inf)' : `Poisson ${c.ratePerSec} req/s`}, max concurrency ${c.maxConcurrency}, seed ${c.seed}`);
+  const arrivals = result.arrivals?.description ?? (c.ratePerSec === Infinity ? 'all at once (rate inf)' : `Poisson ${c.ratePerSec} req/s`);
+  if (result.arrivals?.users !== undefined) {
+    const offered = s.durationS > 0 ? s.requests.total / s.durationS : 0;
+    kv('arrivals', `${arrivals}; offered ${fmt(offered, 2)} req/s as it resulted, seed ${c.seed}`);
+  } else {
+    kv('arrivals', `${arrivals}, max concurrency ${c.maxConcurrency}, seed ${c.seed}`);
+  }
   const w = result.workload;
   if (w) kv('workload', workloadLine(w));
   kv('requests', `${s.requests.completed} ok, ${s.requests.failed} failed of ${s.requests.total} sent${result.requestsNotSent ? `, ${result.requestsNotSent} never sent` : ''}`);
@@ -51,6 +57,7 @@ export function renderSummaryTable(result: RunResult): string {
   for (const r of rows) {
     lines.push(`  ${r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ')}`);
   }
+  lines.push(...stageLines(result));
   lines.push(...telemetryLines(result));
   const q = s.clientQueueMs;
   if (q && q.p90 >= 1) {
@@ -91,6 +98,35 @@ function telemetryLines(result: RunResult): string[] {
   function kv(k: string, v: string): void {
     lines.push(`  ${k.padEnd(30)} ${v}`);
   }
+}
+
+/** One row per --stages step: asked rate against what was sent and achieved, and its TTFT. */
+function stageLines(r: RunResult): string[] {
+  const stages = r.arrivals?.stages;
+  if (!stages?.length) return [];
+  const head = ['stage', 'asked/s', 'from s', 'sent', 'ok', 'sent/s', 'TTFT p50', 'TTFT p99', 'TPOT p50', 'lat p99'];
+  const rows = [head];
+  for (const st of stages) {
+    const x = st.summary;
+    rows.push([
+      String(st.index),
+      fmt(st.ratePerSec, 2),
+      fmt(st.startS, 0),
+      String(x.requests.total),
+      String(x.requests.completed),
+      fmt(x.requests.total / st.durationS, 2),
+      fmt(x.ttftMs?.p50 ?? NaN, 1),
+      fmt(x.ttftMs?.p99 ?? NaN, 1),
+      fmt(x.tpotMs?.p50 ?? NaN, 1),
+      fmt(x.latencyMs?.p99 ?? NaN, 1),
+    ]);
+  }
+  const widths = head.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length)));
+  return [
+    '',
+    ...rows.map((row) => `  ${row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ')}`),
+    '  (per stage by intended send time; sent/s = requests sent / stage length; times in ms)',
+  ];
 }
 
 function workloadLine(w: NonNullable<RunResult['workload']>): string {

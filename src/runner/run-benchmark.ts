@@ -3,9 +3,11 @@ import { Agent } from 'undici';
 import { PROTOCOLS, inferApiKind } from '../clients/index.js';
 import type { ApiKind, GenerationRequest } from '../clients/protocol.js';
 import type { RunConfig } from '../config/run-config.js';
-import { poissonOffsets } from '../core/arrival/poisson.js';
+import { arrivalOffsets } from '../core/arrival/arrival-process.js';
+import { stageAt } from '../core/arrival/rate-profile.js';
 import { createRng, deriveSeed } from '../core/arrival/rng.js';
 import type { RequestRecord } from '../core/metrics/request-record.js';
+import { sampleLength } from '../core/prompts/length-spec.js';
 import { createSummaryAccumulator, type RunSummary } from '../core/metrics/summary.js';
 import { ConfigError } from '../errors.js';
 import { startSimulatorWorker } from '../sim/index.js';
@@ -19,6 +21,8 @@ import { prefixCacheWarning } from '../workload/prefix-cache-warning.js';
 import { datasetNotices, type WorkloadInfo } from '../workload/workload-info.js';
 import { parseTokenizerSpec } from '../tokenizers/load-tokenizer.js';
 import { createMonotonicClock, type Clock } from './clock.js';
+import { arrivalPlanOf, describeArrivalPlan, type ArrivalPlan } from '../config/arrival-plan.js';
+import { runClosedLoop } from './closed-loop.js';
 import { createDeferredWork } from './deferred-work.js';
 import { sendRequest, toRecord } from './execute-request.js';
 import { runOpenLoop, type Dispatch } from './open-loop.js';
@@ -93,6 +97,12 @@ export interface RunResult {
    * set by runBenchmark; absent only in runs saved before request sources existed (the seed's words).
    */
   workload?: WorkloadInfo;
+  /** When requests were sent: the arrival plan as words, closed-loop users, and per-stage summaries. */
+  arrivals?: {
+    description: string;
+    users?: number;
+    stages?: { index: number; ratePerSec: number; startS: number; durationS: number; summary: RunSummary }[];
+  };
 }
 
 /**
@@ -253,10 +263,13 @@ async function timedRun(ctx: TimedRunContext): Promise<Omit<RunResult, 'telemetr
   const ignoreEos = ignoreEosOf(config);
   const acc = createSummaryAccumulator();
   const target = { agent, url, protocol, headers, timeoutMs: config.requestTimeoutSec * 1000 };
-  const offsets = poissonOffsets(arrivalRng, config.ratePerSec, {
-    maxCount: config.totalRequests,
-    maxDurationMs: config.durationSec === undefined ? undefined : config.durationSec * 1000,
-  });
+  const plan = arrivalPlanOf(config);
+  const maxDurationMs = config.durationSec === undefined ? undefined : config.durationSec * 1000;
+  const offsets = plan.kind === 'open' ? arrivalOffsets(arrivalRng, plan.process, plan.profile, { maxCount: config.totalRequests, maxDurationMs }) : undefined;
+  // Stages: each record says which one it belongs to (by its intended time), and each has a summary.
+  const stageProfile = plan.kind === 'open' && plan.profile.kind === 'stages' ? plan.profile : undefined;
+  const stageAccs = stageProfile ? stageProfile.stages.map(() => createSummaryAccumulator()) : [];
+  const thinkMs = thinkTimes(plan, config.seed);
 
   // A major GC before the clock starts, when the runtime allows it, keeps it out of the first requests.
   (globalThis as { gc?: () => void }).gc?.();
@@ -268,40 +281,40 @@ async function timedRun(ctx: TimedRunContext): Promise<Omit<RunResult, 'telemetr
   const deferred = createDeferredWork(() => clock.now());
   let loop;
   let hookError: unknown;
+  // Without a schedule to end them (rate inf, or closed-loop users), --duration ends by a deadline.
   const deadlineTimer =
-    config.ratePerSec === Infinity && config.durationSec !== undefined
+    (plan.kind === 'users' || config.ratePerSec === Infinity) && config.durationSec !== undefined
       ? setTimeout(() => deadline.abort(), config.durationSec * 1000)
       : undefined;
-  try {
-    loop = await runOpenLoop({
-      clock,
-      startMs,
-      offsets,
-      maxConcurrency: config.maxConcurrency,
-      signal: arrivals,
-      send: async (d) => {
-        // Requests are taken in send order, which is seq order (the queue is FIFO): deterministic per seed.
-        const item = source.next();
-        hooks.onSend?.(d);
-        const req: GenerationRequest = { model: pre.model ?? '', prompt: item.prompt, ignoreEos };
-        if (item.outputTokens !== undefined) req.maxTokens = item.outputTokens;
-        if (config.extraBody) req.extraBody = config.extraBody;
-        const raw = await sendRequest(target, req, now, hardStop.signal);
-        // Parsing, summarising and writing wait for a quiet moment (see deferred-work.ts).
-        await deferred.run(() => {
-          const record = toRecord(protocol, d, item, raw);
-          if (d.seq < config.warmupRequests) record.warmup = true;
-          record.gpuMemoryMb = telemetry.gpuMemoryMiBBetween(record.sentAtMs, record.endAtMs);
-          acc.add(record);
-          try {
-            hooks.onRecord?.(record);
-          } catch (err) {
-            // A hook that fails (say, a full disk) must not leave a dangling promise; report it at the end.
-            hookError ??= err;
-          }
-        });
-      },
+  const send = async (d: Dispatch): Promise<void> => {
+    // Requests are taken in send order, which is seq order (the queue is FIFO): deterministic per seed.
+    const item = source.next();
+    hooks.onSend?.(d);
+    const req: GenerationRequest = { model: pre.model ?? '', prompt: item.prompt, ignoreEos };
+    if (item.outputTokens !== undefined) req.maxTokens = item.outputTokens;
+    if (config.extraBody) req.extraBody = config.extraBody;
+    const raw = await sendRequest(target, req, now, hardStop.signal);
+    // Parsing, summarising and writing wait for a quiet moment (see deferred-work.ts).
+    await deferred.run(() => {
+      const record = toRecord(protocol, d, item, raw);
+      if (d.seq < config.warmupRequests) record.warmup = true;
+      if (stageProfile) record.stage = stageAt(stageProfile, record.intendedAtMs / 1000);
+      record.gpuMemoryMb = telemetry.gpuMemoryMiBBetween(record.sentAtMs, record.endAtMs);
+      acc.add(record);
+      if (record.stage !== undefined) stageAccs[record.stage]!.add(record);
+      try {
+        hooks.onRecord?.(record);
+      } catch (err) {
+        // A hook that fails (say, a full disk) must not leave a dangling promise; report it at the end.
+        hookError ??= err;
+      }
     });
+  };
+  try {
+    loop =
+      plan.kind === 'users'
+        ? await runClosedLoop({ clock, startMs, users: plan.users, maxCount: config.totalRequests, signal: arrivals, thinkMs, send })
+        : await runOpenLoop({ clock, startMs, offsets: offsets!, maxConcurrency: config.maxConcurrency, signal: arrivals, send });
   } finally {
     if (graceTimer) clearTimeout(graceTimer);
     if (deadlineTimer) clearTimeout(deadlineTimer);
@@ -321,5 +334,32 @@ async function timedRun(ctx: TimedRunContext): Promise<Omit<RunResult, 'telemetr
     // Closed-loop requests left at the deadline were never offered; only a stop leaves arrivals unsent.
     requestsNotSent: signal.aborted || stoppedEarly ? loop.dropped : 0,
     summary: acc.summarize(),
+    arrivals: {
+      description: describeArrivalPlan(plan),
+      ...(plan.kind === 'users' ? { users: plan.users } : {}),
+      ...(stageProfile
+        ? {
+            stages: stageProfile.stages.map((st, i) => ({
+              index: i,
+              ratePerSec: st.ratePerSec,
+              startS: stageProfile.stages.slice(0, i).reduce((a, x) => a + x.durationSec, 0),
+              durationS: st.durationSec,
+              summary: stageAccs[i]!.summarize(),
+            })),
+          }
+        : {}),
+    },
+  };
+}
+
+/** Think time after each request of closed-loop users, drawn in seq order from the seed (0 without). */
+function thinkTimes(plan: ArrivalPlan, seed: number): (seq: number) => number {
+  if (plan.kind !== 'users' || plan.thinkTime === null) return () => 0;
+  const spec = plan.thinkTime;
+  const rng = createRng(deriveSeed(seed, 'think-time'));
+  const drawn: number[] = [];
+  return (seq) => {
+    while (drawn.length <= seq) drawn.push(sampleLength(spec, rng, 0));
+    return drawn[seq]!;
   };
 }

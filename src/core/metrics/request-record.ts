@@ -88,6 +88,8 @@ export const requestRecordSchema = z.object({
   messages: z.number().int().nonnegative().optional(),
   /** Which shared prefix (--prefix-groups) the request was drawn into. */
   prefixGroup: z.number().int().nonnegative().optional(),
+  /** Which --stages step the request's intended send time fell in (0-based). */
+  stage: z.number().int().nonnegative().optional(),
   /** Arrival of every chunk that carried reasoning text (a subset of contentTimesMs); absent: none. */
   reasoningTimesMs: z.array(z.number()).optional(),
   /** Arrival of the first chunk of answer (not reasoning) text; null: no answer came. Absent without reasoning. */
