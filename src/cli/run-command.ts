@@ -3,6 +3,7 @@ import { ConfigError, type ConfigProblem } from '../errors.js';
 import { renderSummaryTable } from '../report/summary-table.js';
 import { runBenchmark, type RunResult } from '../runner/run-benchmark.js';
 import { parseStages } from '../core/arrival/rate-profile.js';
+import { TRACE_FORMATS } from '../core/trace/trace-entry.js';
 import { LENGTH_SPEC_SYNTAX } from '../core/prompts/length-spec.js';
 import { parseNumberFlag } from './argv.js';
 import type { CliIo } from './io.js';
@@ -20,6 +21,12 @@ interface RunFlags extends WorkloadFlags {
   stages?: string;
   users?: string;
   thinkTime?: string;
+  trace?: string;
+  traceFormat?: string;
+  timeScale?: string;
+  traceStart?: string;
+  traceWindow?: string;
+  traceModel?: string;
 }
 
 export function runCommand(io: CliIo): Command {
@@ -31,7 +38,13 @@ export function runCommand(io: CliIo): Command {
     .option('--ramp-up-end <req/s>', 'rate at the ramp\'s end; also --ramp-up-end-rps')
     .option('--stages <list>', 'steps of rate:seconds, e.g. 10:60,20:60,40:120 (the run lasts their sum; a summary row each)')
     .option('--users <n>', 'closed loop: N users, each sending its next request when its last one ends; also --concurrency (AIPerf)')
-    .option('--think-time <ms>', `closed loop: a user's pause between requests, ms: ${LENGTH_SPEC_SYNTAX}`);
+    .option('--think-time <ms>', `closed loop: a user's pause between requests, ms: ${LENGTH_SPEC_SYNTAX}`)
+    .option('--trace <file>', 'replay a trace: its timestamps are the send times, its lengths the requests (streamed)')
+    .option('--trace-format <format>', `the trace's format: ${TRACE_FORMATS.join(', ')}`)
+    .option('--time-scale <f>', 'replay speed: 2 is twice as slow, 0.5 twice as fast (default 1)')
+    .option('--trace-start <s>', 'replay from this many seconds into the trace')
+    .option('--trace-window <s>', 'replay this many seconds of the trace')
+    .option('--trace-model <name>', 'burstgpt: replay only this model\'s rows (ChatGPT, GPT-4)');
   return addWorkloadOptions(cmd, { totalRequests: '20', maxConcurrency: '5' })
     .action(async (flags: RunFlags, cmd: Command) => {
       io.exitCode = await executeRun(flags, cmd.args, io);
@@ -59,7 +72,21 @@ function arrivalShapeFlags(flags: RunFlags, problems: ConfigProblem[]): Record<s
   }
   out.users = num('--users', flags.users);
   out.thinkTimeMs = flags.thinkTime;
-  const shaped = rampGiven ? '--ramp-up' : flags.stages !== undefined ? '--stages' : flags.users !== undefined ? '--users' : undefined;
+  out.trace = flags.trace;
+  out.traceFormat = flags.traceFormat;
+  out.timeScale = num('--time-scale', flags.timeScale);
+  out.traceStartS = num('--trace-start', flags.traceStart);
+  out.traceWindowS = num('--trace-window', flags.traceWindow);
+  out.traceModel = flags.traceModel;
+  const shaped = rampGiven
+    ? '--ramp-up'
+    : flags.stages !== undefined
+      ? '--stages'
+      : flags.users !== undefined
+        ? '--users'
+        : flags.trace !== undefined
+          ? '--trace'
+          : undefined;
   if (shaped && flags.rate !== undefined) problems.push({ field: '--rate', message: `cannot be combined with ${shaped}, which sets the rate itself` });
   return out;
 }

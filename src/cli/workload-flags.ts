@@ -52,6 +52,12 @@ export const FLAG_OF: Record<string, string> = {
   stages: '--stages',
   users: '--users',
   thinkTimeMs: '--think-time',
+  trace: '--trace',
+  traceFormat: '--trace-format',
+  timeScale: '--time-scale',
+  traceStartS: '--trace-start',
+  traceWindowS: '--trace-window',
+  traceModel: '--trace-model',
 };
 
 /** The flags `llmload run` and `llmload sweep` share: the workload, the target and the outputs. */

@@ -9,12 +9,22 @@ import { RUN_DEFAULTS, runConfigSchema, type RunConfig } from './run-config.js';
  * listing every problem at once. `fieldNames` maps config fields to the names the user typed
  * (the CLI passes flag names) so each message names what the user can fix.
  */
+/** Entries a replay sends at most without --total_requests (each prompt is built before the run). */
+export const TRACE_DEFAULT_MAX_ENTRIES = 10_000;
+/** A replay's concurrency cap without --max_concurrency: high, so the trace's rate is offered. */
+export const TRACE_DEFAULT_MAX_CONCURRENCY = 1024;
+
 export function parseRunConfig(input: Record<string, unknown>, fieldNames: Record<string, string> = {}): RunConfig {
   const withDefaults = { ...RUN_DEFAULTS, ...dropUndefined(input) };
   const result = runConfigSchema.safeParse(withDefaults);
   if (result.success) {
     // --stages and --ramp-up end by themselves: without --total_requests, the budget is what they can
     // bring (the expected count with room to spare), not the seed's default of 20.
+    // A replay's cap on entries; its concurrency cap must not throttle the trace's own rate.
+    if (result.data.trace !== undefined) {
+      if (input.totalRequests === undefined) result.data.totalRequests = TRACE_DEFAULT_MAX_ENTRIES;
+      if (input.maxConcurrency === undefined) result.data.maxConcurrency = TRACE_DEFAULT_MAX_CONCURRENCY;
+    }
     if (input.totalRequests === undefined) {
       const plan = arrivalPlanOf(result.data);
       if (plan.kind === 'open' && plan.profile.kind !== 'constant') {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { API_KINDS } from '../clients/protocol.js';
 import { ARRIVAL_KINDS } from '../core/arrival/arrival-process.js';
+import { TRACE_FORMATS } from '../core/trace/trace-entry.js';
 import { LENGTH_SPEC_SYNTAX, parseLengthSpec } from '../core/prompts/length-spec.js';
 
 /** Where prompts come from (the request sources). */
@@ -119,7 +120,33 @@ export const runConfigSchema = z.object({
       if ('error' in s) ctx.addIssue({ code: 'custom', message: `${s.error} (milliseconds: ${LENGTH_SPEC_SYNTAX})` });
     })
     .optional(),
+  /** Replay this trace file: its timestamps are the send times, its lengths the requests'. */
+  trace: z.string().min(1).optional(),
+  traceFormat: z.enum(TRACE_FORMATS).optional(),
+  /** Multiplies the trace's gaps: 2 is twice as slow, 0.5 twice as fast. */
+  timeScale: z.number().positive({ error: 'must be a number > 0' }).finite(),
+  /** Replay from this many seconds into the trace. */
+  traceStartS: z.number().nonnegative().finite().optional(),
+  /** Replay this many trace seconds. */
+  traceWindowS: z.number().positive().finite().optional(),
+  /** BurstGPT: only this model's rows. */
+  traceModel: z.string().min(1).optional(),
+  /** A replay whose schedule lag p99 passes this is marked degraded (AIPerf's 500 ms). */
+  degradedLagMs: z.number().positive().finite(),
 }).superRefine((c, ctx) => {
+  if (c.trace !== undefined) {
+    if (c.traceFormat === undefined) ctx.addIssue({ code: 'custom', path: ['traceFormat'], message: `--trace needs --trace-format (${TRACE_FORMATS.join(', ')})` });
+    if (c.dataset !== 'words') ctx.addIssue({ code: 'custom', path: ['dataset'], message: 'a --trace brings its own requests: no --dataset with it' });
+    if (c.users !== undefined || c.rampUp || c.stages || c.arrival !== 'poisson') {
+      ctx.addIssue({ code: 'custom', path: ['trace'], message: 'a trace brings its own send times: no --users, --ramp-up, --stages or --arrival with it' });
+    }
+    if (c.traceModel !== undefined && c.traceFormat !== 'burstgpt') ctx.addIssue({ code: 'custom', path: ['traceModel'], message: 'applies to --trace-format burstgpt' });
+  } else {
+    for (const k of ['traceFormat', 'traceStartS', 'traceWindowS', 'traceModel'] as const) {
+      if (c[k] !== undefined) ctx.addIssue({ code: 'custom', path: [k], message: 'applies to --trace replays' });
+    }
+    if (c.timeScale !== 1) ctx.addIssue({ code: 'custom', path: ['timeScale'], message: 'applies to --trace replays' });
+  }
   if (c.burstiness !== undefined && c.arrival !== 'gamma') {
     ctx.addIssue({ code: 'custom', path: ['burstiness'], message: `applies to --arrival gamma, not ${c.arrival}` });
   }
@@ -181,4 +208,6 @@ export const RUN_DEFAULTS = {
   datasetFilters: { minTokens: 4, maxInputTokens: 1024, maxTotalTokens: 2048 },
   skipBadRows: false,
   arrival: 'poisson',
+  timeScale: 1,
+  degradedLagMs: 500,
 } as const satisfies Partial<RunConfig>;

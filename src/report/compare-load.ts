@@ -50,7 +50,7 @@ export async function loadCompareRun(dir: string, name: string = dir): Promise<L
   try {
     const saved = parseSavedResult(await readJson(dir, 'summary.json'));
     // Two runs of one dataset name but different files differ in workload: the file's hash says so.
-    const sha = saved.workload?.dataset?.file.sha256;
+    const sha = saved.workload?.dataset?.file.sha256 ?? saved.workload?.trace?.file.sha256;
     config = sha === undefined ? saved.config : { ...saved.config, datasetSha256: sha };
   } catch (err) {
     if (err instanceof LlmloadError) throw err;

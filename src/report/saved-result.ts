@@ -88,6 +88,7 @@ export const savedResultSchema = z.object({
       source: z.string().optional(),
       tokenizer: z.looseObject({ name: z.string() }).nullable().optional(),
       dataset: z.looseObject({ file: z.looseObject({ path: z.string(), sha256: z.string() }) }).nullable().optional(),
+      trace: z.looseObject({ file: z.looseObject({ path: z.string(), sha256: z.string() }) }).optional(),
       warnings: z.array(z.string()).optional(),
     })
     .optional(),

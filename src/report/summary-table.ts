@@ -22,6 +22,7 @@ export function renderSummaryTable(result: RunResult): string {
   } else {
     kv('arrivals', `${arrivals}, max concurrency ${c.maxConcurrency}, seed ${c.seed}`);
   }
+  if (result.arrivals?.degraded) kv('REPLAY DEGRADED', result.arrivals.degraded);
   const w = result.workload;
   if (w) kv('workload', workloadLine(w));
   kv('requests', `${s.requests.completed} ok, ${s.requests.failed} failed of ${s.requests.total} sent${result.requestsNotSent ? `, ${result.requestsNotSent} never sent` : ''}`);
@@ -132,6 +133,7 @@ function stageLines(r: RunResult): string[] {
 function workloadLine(w: NonNullable<RunResult['workload']>): string {
   const parts: string[] = [w.source];
   if (w.dataset) parts.push(`${w.dataset.file.path} (sha256 ${w.dataset.file.sha256.slice(0, 12)}…)`);
+  if (w.trace) parts.push(`${w.trace.file.path} (${w.trace.format}, ${w.trace.entries} entries, sha256 ${w.trace.file.sha256.slice(0, 12)}…)`);
   if (w.inputTokens) parts.push(`in ${w.inputTokens}`);
   if (w.outputTokens) parts.push(`out ${w.outputTokens}${w.ignoreEos ? ' (ignore_eos)' : ''}`);
   if (w.tokenizer) parts.push(`tokenizer ${w.tokenizer.name}`);

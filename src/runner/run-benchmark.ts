@@ -100,6 +100,8 @@ export interface RunResult {
   /** When requests were sent: the arrival plan as words, closed-loop users, and per-stage summaries. */
   arrivals?: {
     description: string;
+    /** A trace replay that fell behind its schedule: why; null when it kept up. Absent: not a replay. */
+    degraded?: string | null;
     users?: number;
     stages?: { index: number; ratePerSec: number; startS: number; durationS: number; summary: RunSummary }[];
   };
@@ -265,7 +267,12 @@ async function timedRun(ctx: TimedRunContext): Promise<Omit<RunResult, 'telemetr
   const target = { agent, url, protocol, headers, timeoutMs: config.requestTimeoutSec * 1000 };
   const plan = arrivalPlanOf(config);
   const maxDurationMs = config.durationSec === undefined ? undefined : config.durationSec * 1000;
-  const offsets = plan.kind === 'open' ? arrivalOffsets(arrivalRng, plan.process, plan.profile, { maxCount: config.totalRequests, maxDurationMs }) : undefined;
+  const offsets =
+    source.offsetsMs !== undefined
+      ? source.offsetsMs.filter((t) => maxDurationMs === undefined || t < maxDurationMs)
+      : plan.kind === 'open'
+        ? arrivalOffsets(arrivalRng, plan.process, plan.profile, { maxCount: config.totalRequests, maxDurationMs })
+        : undefined;
   // Stages: each record says which one it belongs to (by its intended time), and each has a summary.
   const stageProfile = plan.kind === 'open' && plan.profile.kind === 'stages' ? plan.profile : undefined;
   const stageAccs = stageProfile ? stageProfile.stages.map(() => createSummaryAccumulator()) : [];
@@ -335,7 +342,8 @@ async function timedRun(ctx: TimedRunContext): Promise<Omit<RunResult, 'telemetr
     requestsNotSent: signal.aborted || stoppedEarly ? loop.dropped : 0,
     summary: acc.summarize(),
     arrivals: {
-      description: describeArrivalPlan(plan),
+      description: source.offsetsMs !== undefined ? describeReplay(config) : describeArrivalPlan(plan),
+      ...(source.offsetsMs !== undefined ? { degraded: replayDegraded(acc.summarize(), config.degradedLagMs) } : {}),
       ...(plan.kind === 'users' ? { users: plan.users } : {}),
       ...(stageProfile
         ? {
@@ -350,6 +358,22 @@ async function timedRun(ctx: TimedRunContext): Promise<Omit<RunResult, 'telemetr
         : {}),
     },
   };
+}
+
+/** "replay of FILE (mooncake), time scale 2". */
+function describeReplay(c: RunConfig): string {
+  const slice = c.traceStartS !== undefined || c.traceWindowS !== undefined ? `, from ${c.traceStartS ?? 0} s${c.traceWindowS !== undefined ? ` for ${c.traceWindowS} s` : ''}` : '';
+  return `replay of ${c.trace} (${c.traceFormat})${c.timeScale !== 1 ? `, time scale ${c.timeScale}` : ''}${slice}`;
+}
+
+/**
+ * A replay the client (or its concurrency cap) could not keep up with: schedule lag p99 over the
+ * threshold (AIPerf marks p99 > 500 ms). Its figures are then not the trace's load, and say so.
+ */
+function replayDegraded(s: RunSummary, thresholdMs: number): string | null {
+  const p99 = s.scheduleLagMs?.p99;
+  if (p99 === undefined || p99 <= thresholdMs) return null;
+  return `schedule lag p99 ${p99.toFixed(0)} ms > ${thresholdMs} ms: requests left later than the trace says, so this is not a faithful replay`;
 }
 
 /** Think time after each request of closed-loop users, drawn in seq order from the seed (0 without). */

@@ -24,6 +24,7 @@ import { loadTokenizer, parseTokenizerSpec } from '../tokenizers/load-tokenizer.
 import type { ServerTokenizerOptions } from '../tokenizers/server-tokenizer.js';
 import type { Tokenizer } from '../tokenizers/tokenizer.js';
 import { loadDataset } from './load-dataset.js';
+import { loadTraceReplay } from './trace-source.js';
 import type { WorkloadInfo } from './workload-info.js';
 
 export interface RequestSource {
@@ -33,6 +34,8 @@ export interface RequestSource {
   next(): WorkloadItem;
   /** Whether any request carries chat messages (refused by text-only protocols). */
   hasMessages: boolean;
+  /** A trace replay's send offsets (ms), one per request in seq order; absent: the arrival process decides. */
+  offsetsMs?: number[];
 }
 
 export interface OpenSourceOptions {
@@ -54,7 +57,7 @@ export async function openRequestSource(o: OpenSourceOptions): Promise<RequestSo
   const seed = c.seed;
   const outputSpec = outputLengthSpec(c);
   const outRng = createRng(deriveSeed(seed, 'output-lengths'));
-  const needsTokenizer = c.dataset !== 'words' || c.prefixTokens > 0 || c.uniquePrefix;
+  const needsTokenizer = c.dataset !== 'words' || c.prefixTokens > 0 || c.uniquePrefix || c.trace !== undefined;
   const tokenizer = needsTokenizer ? await loadTokenizer(parseTokenizerSpec(c.tokenizer), o.server) : undefined;
   // Word tokens come from the tokenizer's own vocabulary; the server's is not listable, so its
   // prompts start from cl100k's words and the repair loop fits them to the server's count.
@@ -63,7 +66,7 @@ export async function openRequestSource(o: OpenSourceOptions): Promise<RequestSo
   const frame = needsTokenizer ? await buildFrame(c, tokenizer!, pool!, o.chat) : undefined;
 
   const info: WorkloadInfo = {
-    source: c.dataset,
+    source: c.trace !== undefined ? 'trace' : c.dataset,
     tokenizer: tokenizer ? { name: tokenizer.name, description: tokenizer.description } : null,
     inputTokens: c.dataset === 'random' ? c.inputTokens ?? null : null,
     outputTokens: c.outputTokens ?? (c.maxTokens !== undefined ? String(c.maxTokens) : null),
@@ -73,7 +76,8 @@ export async function openRequestSource(o: OpenSourceOptions): Promise<RequestSo
     warnings: [],
   };
 
-  if (c.dataset === 'words') {
+  let offsetsMs: number[] | undefined;
+  if (c.dataset === 'words' && c.trace === undefined) {
     const promptRng = createRng(deriveSeed(seed, 'prompts'));
     let seq = 0;
     return {
@@ -90,7 +94,36 @@ export async function openRequestSource(o: OpenSourceOptions): Promise<RequestSo
   }
 
   let items: WorkloadItem[];
-  if (c.dataset === 'random') {
+  if (c.trace !== undefined) {
+    const replay = await loadTraceReplay({
+      path: c.trace,
+      format: c.traceFormat!,
+      maxEntries: o.count,
+      timeScale: c.timeScale,
+      ...(c.traceStartS !== undefined ? { startS: c.traceStartS } : {}),
+      ...(c.traceWindowS !== undefined ? { windowS: c.traceWindowS } : {}),
+      ...(c.traceModel !== undefined ? { modelFilter: c.traceModel } : {}),
+      skipBadRows: c.skipBadRows,
+      seed,
+      tokenizer: tokenizer!,
+      pool: pool!,
+    });
+    if (replay.items.length === 0) {
+      throw new ConfigError([{ field: '--trace', message: `${c.trace}: no entries in the replayed slice (--trace-start ${c.traceStartS ?? 0}, --trace-window ${c.traceWindowS ?? 'all'})` }]);
+    }
+    items = replay.items;
+    offsetsMs = replay.offsetsMs;
+    info.trace = {
+      format: c.traceFormat!,
+      file: replay.stats.file,
+      timeScale: c.timeScale,
+      startS: c.traceStartS ?? 0,
+      windowS: c.traceWindowS ?? null,
+      entries: items.length,
+      capped: replay.capped,
+      stats: { rows: replay.stats.rows, badRows: replay.stats.badRows, badRowExamples: replay.stats.badRowExamples, skipped: replay.stats.skipped },
+    };
+  } else if (c.dataset === 'random') {
     const inputSpec = spec(c.inputTokens ?? '1024', '--input-tokens');
     const lenRng = createRng(deriveSeed(seed, 'input-lengths'));
     const textRng = createRng(deriveSeed(seed, 'prompts'));
@@ -101,6 +134,7 @@ export async function openRequestSource(o: OpenSourceOptions): Promise<RequestSo
       items.push({ sourceId: `random ${i}`, prompt: text, inputTokens: n, words: n });
     }
   } else {
+    if (c.dataset === 'words') throw new Error('unreachable: the words source is lazy');
     if (c.datasetPath === undefined) throw new ConfigError([{ field: '--dataset-path', message: `--dataset ${c.dataset} needs a file` }]);
     const loaded = await loadDataset({
       format: c.dataset,
@@ -128,6 +162,7 @@ export async function openRequestSource(o: OpenSourceOptions): Promise<RequestSo
   let k = 0;
   return {
     info,
+    ...(offsetsMs ? { offsetsMs } : {}),
     hasMessages: prepared.some((p) => typeof p.prompt !== 'string'),
     next() {
       // Past the prepared count (a closed loop ended by --duration sends at most --total_requests).
@@ -143,9 +178,11 @@ function outputLengthSpec(c: RunConfig): LengthSpec | undefined {
   return undefined;
 }
 
-/** --ignore-eos as given, else on for random prompts with an output length (as vLLM does). */
+/** --ignore-eos as given, else on for random prompts with an output length (as vLLM does) and for trace replays. */
 export function ignoreEosOf(c: RunConfig): boolean {
   if (c.ignoreEos !== undefined) return c.ignoreEos;
+  // A replay asks for the trace's output lengths, and holds them: otherwise it is not the trace's load.
+  if (c.trace !== undefined) return true;
   return c.dataset === 'random' && (c.outputTokens !== undefined || c.maxTokens !== undefined);
 }
 

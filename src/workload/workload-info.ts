@@ -5,7 +5,7 @@ import type { DatasetStats } from './load-dataset.js';
  * tokenizer and every parameter, so `compare` can tell two workloads apart and a run can be repeated.
  */
 export interface WorkloadInfo {
-  source: 'words' | 'random' | 'sharegpt' | 'jsonl';
+  source: 'words' | 'random' | 'sharegpt' | 'jsonl' | 'trace';
   /** The tokenizer prompts were built and counted with; null for the seed's words without prefixes. */
   tokenizer: { name: string; description: string } | null;
   /** --input-tokens as given (random only). */
@@ -22,12 +22,32 @@ export interface WorkloadInfo {
     file: { path: string; sizeBytes: number; sha256: string };
     stats: DatasetStats;
   } | null;
+  /** A trace replay: the file, the slice and speed, what was read. */
+  trace?: {
+    format: string;
+    file: { path: string; sizeBytes: number; sha256: string };
+    timeScale: number;
+    startS: number;
+    windowS: number | null;
+    entries: number;
+    /** The slice held more entries than --total_requests allowed. */
+    capped: boolean;
+    stats: { rows: number; badRows: number; badRowExamples: string[]; skipped: Record<string, number> };
+  };
   /** What the run found about its workload (a prefix cache warm from an earlier run); set after the run. */
   warnings: string[];
 }
 
 /** What a user should hear about the dataset before the run: rows skipped, filtered, or repeated. */
 export function datasetNotices(info: WorkloadInfo): string[] {
+  const t = info.trace;
+  if (t) {
+    const out: string[] = [];
+    if (t.stats.badRows > 0) out.push(`llmload: skipped ${t.stats.badRows} malformed rows of ${t.file.path} (--skip-bad-rows); the first: ${t.stats.badRowExamples[0] ?? ''}`);
+    for (const [why, n] of Object.entries(t.stats.skipped)) out.push(`llmload: left out ${n} trace rows of ${t.file.path}: ${why}`);
+    if (t.capped) out.push(`llmload: the replay stops after ${t.entries} entries (--total_requests); the slice holds more`);
+    return out;
+  }
   const d = info.dataset;
   if (!d) return [];
   const s = d.stats;
