@@ -36,6 +36,17 @@ export { deriveRequestMetrics, type RequestMetrics } from './core/metrics/derive
 export { createSummaryAccumulator, summarizeRecords, type RunSummary, type DistributionSummary } from './core/metrics/summary.js';
 export { createHistogram, type Histogram } from './core/metrics/histogram.js';
 export { poissonOffsets } from './core/arrival/poisson.js';
+export { arrivalOffsets, unitGap, ARRIVAL_KINDS, type ArrivalProcess } from './core/arrival/arrival-process.js';
+export { expectedArrivals, timeOfArrivals, parseStages, type RateProfile } from './core/arrival/rate-profile.js';
+export { sampleGamma } from './core/arrival/gamma.js';
+export { runClosedLoop, type ClosedLoopOptions } from './runner/closed-loop.js';
+export { loadTokenizer, parseTokenizerSpec, BUILTIN_TOKENIZERS, type TokenizerSpec } from './tokenizers/load-tokenizer.js';
+export type { Tokenizer } from './tokenizers/tokenizer.js';
+export { parseLengthSpec, sampleLength, type LengthSpec } from './core/prompts/length-spec.js';
+export { loadDataset, type LoadDatasetOptions, type LoadedDataset } from './workload/load-dataset.js';
+export { readTrace, type ReadTraceOptions } from './workload/read-trace.js';
+export { TRACE_FORMATS, type TraceEntry, type TraceFormat } from './core/trace/trace-entry.js';
+export type { WorkloadInfo } from './workload/workload-info.js';
 export { createRng, deriveSeed, type Rng } from './core/arrival/rng.js';
 export { makeWordPrompt, samplePoisson } from './core/prompts/synthetic-words.js';
 export { renderCsvHeader, renderCsvRow, CSV_COLUMNS } from './report/csv.js';
