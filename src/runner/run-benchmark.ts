@@ -329,6 +329,7 @@ async function timedRun(ctx: TimedRunContext): Promise<Omit<RunResult, 'telemetr
   }
   const stoppedEarly = opts.stopEarly?.aborted && !signal.aborted ? { reason: String(opts.stopEarly.reason) } : null;
   if (hookError !== undefined) throw hookError;
+  const summary = acc.summarize();
   return {
     schemaVersion: RESULT_SCHEMA_VERSION,
     tool: TOOL,
@@ -340,10 +341,10 @@ async function timedRun(ctx: TimedRunContext): Promise<Omit<RunResult, 'telemetr
     stoppedEarly,
     // Closed-loop requests left at the deadline were never offered; only a stop leaves arrivals unsent.
     requestsNotSent: signal.aborted || stoppedEarly ? loop.dropped : 0,
-    summary: acc.summarize(),
+    summary,
     arrivals: {
       description: source.offsetsMs !== undefined ? describeReplay(config) : describeArrivalPlan(plan),
-      ...(source.offsetsMs !== undefined ? { degraded: replayDegraded(acc.summarize(), config.degradedLagMs) } : {}),
+      ...(source.offsetsMs !== undefined ? { degraded: replayDegraded(summary, config.degradedLagMs) } : {}),
       ...(plan.kind === 'users' ? { users: plan.users } : {}),
       ...(stageProfile
         ? {
